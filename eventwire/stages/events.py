@@ -1,0 +1,706 @@
+"""Stage ``events``: find event mentions, drop what is not an event, merge mentions into events.
+
+Reads the parse, the places and the times; writes ``mentions``, ``events`` (with type, sub-type,
+date, location, evidence and confidence; actors and counts come from later stages) and
+``aggregates``. The rules follow ``shared/spec/acled-coding.md``:
+
+- a trigger is a phrase from the lexicon (``data/triggers.toml``) or a generic word ("attack",
+  "strike") whose sub-type is decided by the weapon or target named around it;
+- statements, threats, plans, denials, hypotheticals and quotes are not events (a modal, a negation
+  or a planning verb governs the trigger, or the trigger stands inside quotation marks);
+- a plural trigger with a count ("more than 165 attacks") or over a long period is an Aggregate;
+- triggers joined in the parse are one mention; a later mention that refers back ("the strike",
+  "they struck") with no date or place of its own joins the earlier event of the same type;
+- when one incident fits several types, ACLED's hierarchy decides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ..config import Settings
+from ..lexicon import Lexicon, load_lexicon
+from ..pipeline import register_stage
+from ..records import (
+    EVENT_TYPES,
+    SUB_EVENT_TYPES,
+    Aggregate,
+    DateInfo,
+    Document,
+    Event,
+    EventMention,
+    Place,
+    PlaceMention,
+    Span,
+    TimeMention,
+    content_hash,
+)
+from ..syntax import (
+    ancestors,
+    governing_verb,
+    in_regions,
+    quantity_of,
+    quoted_regions,
+    tree_distance,
+)
+from .dates import governing_time
+
+log = logging.getLogger(__name__)
+
+#: ACLED's hierarchy of types for one incident (coding guide §0), highest first
+TYPE_RANK = {
+    "Battles": 0,
+    "Protests": 1,
+    "Riots": 2,
+    "Explosions/Remote violence": 3,
+    "Violence against civilians": 4,
+    "Strategic developments": 5,
+}
+#: inside a type, the heading order is the ranking
+SUB_RANK = {sub: n for subs in EVENT_TYPES.values() for n, sub in enumerate(subs)}
+
+CIVILIAN_WORDS = frozenset(
+    "civilian villager resident farmer people child woman man passenger worshipper student "
+    "family journalist teacher trader shepherd herder pilgrim patient doctor aid worker "
+    "refugee boy girl person".split()
+)
+ARMED_WORDS = frozenset(
+    "soldier troop force army military police policeman officer militant fighter rebel insurgent "
+    "militia militiaman gunman guard base post checkpoint convoy patrol outpost garrison unit "
+    "member jihadist commander personnel serviceman".split()
+)
+PLACE_PREPS = {"in": 1, "at": 1, "on": 1, "inside": 1, "into": 1, "across": 1, "of": 1,
+               "near": 2, "outside": 1, "around": 2, "close": 2, "between": 2, "off": 2}  # fmt: skip
+#: trigger nouns that count people, not events ("hundreds of protesters" is one protest)
+PARTICIPANTS = frozenset("protester protestor demonstrator rioter marcher mob vigilante bomber hostage".split())
+TIME_UNITS = frozenset("day week month year hour night weekend".split())
+REFERRING_DETS = frozenset("the this that these those its their his her".split())
+LONG_PRECISIONS = frozenset({"month", "year"})
+
+
+@dataclass
+class _Trigger:
+    start: int  # token index
+    end: int
+    head: int  # the token that carries the syntax
+    sub: str
+    weight: float
+    kind: str  # "phrase", "generic" or "casualty"
+
+
+@dataclass
+class _Group:
+    """Triggers of one sentence that the parse joins into one mention."""
+
+    triggers: list[_Trigger]
+    sent: SpacySpan
+    sub: str = ""
+    score: float = 0.0
+    aggregate: bool = False
+    anchor: int = -1  # token that stands for the event ("one" in "including one in Baghdad")
+    places: list[PlaceMention] = field(default_factory=list)
+    time: TimeMention | None = None
+    refers_back: bool = False
+
+
+class EventDetector:
+    def __init__(self, settings: Settings) -> None:
+        self.lex: Lexicon = load_lexicon()
+        self.min_confidence = settings.extract.min_confidence
+
+    # -- triggers -----------------------------------------------------------------------------
+    def find_triggers(self, sent: SpacySpan, quotes: list[tuple[int, int]]) -> list[_Trigger]:
+        lex = self.lex
+        doc = sent.doc
+        found: list[_Trigger] = []
+        i = sent.start
+        while i < sent.end:
+            tok = doc[i]
+            if in_regions(tok.idx, quotes) or _is_name_part(tok):
+                i += 1
+                continue
+            lemma = tok.lemma_.lower()
+            matched = None
+            for key in _forms(tok):
+                for phrase in lex.phrases.get(key, ()):
+                    n = len(phrase.lemmas)
+                    if i + n > sent.end:
+                        continue
+                    words = doc[i : i + n]
+                    if all(p in _forms(w) for w, p in zip(words, phrase.lemmas, strict=True)):
+                        if matched is None or n > matched[1] - i:
+                            matched = (phrase, i + n)
+                        break
+            if matched is not None:
+                phrase, end = matched
+                span = doc[i:end]
+                found.append(_Trigger(i, end, span.root.i, phrase.sub_event_type, phrase.weight, "phrase"))
+                i = end
+                continue
+            two = f"{lemma} {doc[i + 1].lemma_.lower()}" if i + 1 < sent.end else ""
+            if two in lex.generic:
+                found.append(_Trigger(i, i + 2, i, lex.generic[two], 0.55, "generic"))
+                i += 2
+                continue
+            if lemma in lex.generic and _generic_pos_ok(lemma, tok):
+                found.append(_Trigger(i, i + 1, i, lex.generic[lemma], 0.55, "generic"))
+            elif lemma in lex.death_words and _is_casualty_use(tok):
+                found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
+            i += 1
+        return [t for t in found if not _figurative(doc[t.head], t)]
+
+    def is_irrealis(self, tok: Token) -> bool:
+        return is_irrealis(tok, self.lex)
+
+    # -- grouping -----------------------------------------------------------------------------
+    def group(self, triggers: list[_Trigger], sent: SpacySpan) -> list[_Group]:
+        doc = sent.doc
+        strong = [t for t in triggers if t.kind != "casualty"]
+        casualty = [t for t in triggers if t.kind == "casualty"]
+        groups: list[_Group] = []
+        for trig in strong:
+            tok = doc[trig.head]
+            home = None
+            for g in groups:
+                if any(_joined(tok, doc[o.head]) for o in g.triggers):
+                    home = g
+                    break
+            if home is None and groups and _pronoun_subject(tok):
+                home = groups[-1]  # "one of these attacks took place in Jordan, and it targeted ..."
+            if home is None:
+                groups.append(_Group([trig], sent))
+            else:
+                home.triggers.append(trig)
+        if not groups and casualty:
+            groups.append(_Group(list(casualty), sent))
+        elif casualty:
+            for c in casualty:
+                best = min(groups, key=lambda g: min(tree_distance(doc[c.head], doc[t.head]) for t in g.triggers))
+                best.triggers.append(c)
+        return groups
+
+    # -- classification -----------------------------------------------------------------------
+    def classify(self, group: _Group) -> tuple[str, float]:
+        doc = group.sent.doc
+        phrases = [t for t in group.triggers if t.kind == "phrase"]
+        if phrases:
+            return self._rank(phrases)
+        generic = [t for t in group.triggers if t.kind == "generic"]
+        if generic:
+            return self._decide_generic(generic[0], group.sent)
+        trig = group.triggers[0]
+        return self._decide_casualty(doc[trig.head], group.sent)
+
+    def _rank(self, triggers: list[_Trigger]) -> tuple[str, float]:
+        subs = {t.sub for t in triggers}
+        # a demonstration met by force or turning violent is coded as what it became
+        if "Peaceful protest" in subs:
+            for upgraded in ("Excessive force against protesters", "Protest with intervention",
+                             "Violent demonstration"):  # fmt: skip
+                if upgraded in subs:
+                    return upgraded, 0.9
+        # a device defused or a missile intercepted: the explosion it names did not happen
+        if "Disrupted weapons use" in subs:
+            return "Disrupted weapons use", 0.9
+        best = min(
+            triggers,
+            key=lambda t: (TYPE_RANK[SUB_EVENT_TYPES[t.sub]], -t.weight, SUB_RANK[t.sub]),
+        )
+        # a strong weapon phrase beats a weak generic type from the hierarchy ("clash" vs "airstrike")
+        top = max(triggers, key=lambda t: t.weight)
+        if top.weight - best.weight >= 0.1:
+            best = top
+        return best.sub, best.weight
+
+    def _context_sub(self, sent: SpacySpan) -> str | None:
+        votes: dict[str, int] = {}
+        for tok in sent:
+            for sub in self.lex.context.get(tok.lemma_.lower(), ()):
+                votes[sub] = votes.get(sub, 0) + 1
+        if not votes:
+            return None
+        return max(votes, key=lambda s: (votes[s], -SUB_RANK[s]))
+
+    def _decide_generic(self, trig: _Trigger, sent: SpacySpan) -> tuple[str, float]:
+        tok = sent.doc[trig.head]
+        lemma = tok.lemma_.lower()
+        by_weapon = self._context_sub(sent)
+        if by_weapon and lemma in ("attack", "strike", "target", "bomb", "raid", "assault"):
+            return by_weapon, 0.7
+        target = _target_kind(tok)
+        if lemma in ("attack", "target", "shoot", "shooting", "open fire", "assault"):
+            if target == "civilian":
+                return "Attack", 0.6
+            return "Armed clash", 0.55
+        if lemma == "seize" and target == "civilian":
+            return "Abduction/forced disappearance", 0.55
+        return trig.sub, 0.55
+
+    def _decide_casualty(self, tok: Token, sent: SpacySpan) -> tuple[str, float]:
+        """A toll with no other trigger ("Gunmen killed seven farmers") is an event only when an
+        armed actor, a weapon or armed victims are named: floods and crime kill too."""
+        by_weapon = self._context_sub(sent)
+        if by_weapon:
+            return by_weapon, 0.55
+        victims = _target_kind(tok)
+        armed_agent = _armed_agent(tok)
+        if victims == "civilian" and armed_agent:
+            return "Attack", 0.5
+        if victims == "armed" or armed_agent:
+            return "Armed clash", 0.45
+        return "Armed clash", 0.0
+
+    # -- aggregates and plural references -----------------------------------------------------
+    def plural_status(self, group: _Group) -> str:
+        """'event', 'aggregate', or 'generic' (a habitual or back-reference: no new event)."""
+        doc = group.sent.doc
+        for trig in group.triggers:
+            tok = doc[trig.head]
+            if trig.kind == "casualty" or tok.tag_ not in ("NNS", "NNPS") or tok.lemma_.lower() in PARTICIPANTS:
+                continue
+            coordinated = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
+            if tok.dep_ == "conj":
+                coordinated.append(tok.head)
+            q = next((quantity_of(t) for t in coordinated if quantity_of(t) is not None), None)
+            if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+                owner = tok.head.head
+                if owner.lower_ in ("one", "another") or owner.lemma_ == "one":
+                    group.anchor = owner.i
+                    return "event"
+                if owner.lemma_.lower() in TIME_UNITS and quantity_of(owner):
+                    return "aggregate"
+                if owner.lemma_.lower() in ("series", "wave", "spate", "string", "number", "dozen"):
+                    if owner.lemma_.lower() != "number":
+                        return "aggregate"
+            for child in tok.children:
+                if child.dep_ == "prep" and child.lower_ == "including":
+                    for obj in child.children:
+                        if obj.lower_ == "one":
+                            group.anchor = obj.i
+                            return "event"
+            if q is not None and (q.count is None or q.count >= 3):
+                return "aggregate"
+            if any(c.dep_ == "det" and c.lower_ in ("these", "those", "such") for c in tok.children):
+                return "generic"
+            if group.time is not None and group.time.date is not None:
+                if group.time.date.precision in LONG_PRECISIONS or (
+                    group.time.date.precision == "range"
+                    and group.time.text is not None
+                    and group.time.text.lower().startswith("since")
+                ):
+                    return "aggregate"
+                return "event"
+            # "attacks on aid workers are rising": a present-tense statement about many events
+            if governing_verb(tok).tag_ in ("VBP", "VBZ"):
+                return "generic"
+        return "event"
+
+    # -- places and dates for one group -------------------------------------------------------
+    def assign_places(self, doc: Document, group: _Group) -> list[tuple[PlaceMention, int]]:
+        """Locational places of the sentence near the trigger, best first, with a precision."""
+        sp = doc.doc
+        assert sp is not None
+        anchor = sp[group.anchor] if group.anchor >= 0 else sp[group.triggers[0].head]
+        verb = governing_verb(anchor)
+        scored: list[tuple[int, int, PlaceMention, int]] = []
+        for pm in doc.places:
+            if not pm.locational or pm.place is None:
+                continue
+            if not (group.sent.start_char <= pm.start < group.sent.end_char):
+                continue
+            span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            if _modifier_use(root):
+                continue
+            dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
+            precision = pm.place.precision
+            prep = root.head if root.dep_ == "pobj" else None
+            if prep is not None and prep.lower_ in ("near", "around", "close", "between"):
+                precision = max(precision, 2)
+            if prep is not None and prep.lower_ == "from":
+                dist += 3  # where people came from, not where it happened
+            scored.append((dist, pm.start, pm, precision))
+        scored.sort(key=lambda s: (s[0], s[1]))
+        return [(pm, prec) for _, _, pm, prec in scored]
+
+    # -- the stage ----------------------------------------------------------------------------
+    def __call__(self, doc: Document) -> Document:
+        if doc.doc is None:
+            return doc
+        sp = doc.doc
+        quotes = quoted_regions(doc.text)
+        events: list[_Event] = []
+        for sent in sp.sents:
+            triggers = [t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])]
+            for group in self.group(triggers, sent):
+                self._build(doc, group, events)
+        doc.events = [e.finish(doc, n) for n, e in enumerate(events)]
+        doc.events = [e for e in doc.events if e.confidence >= self.min_confidence]
+        return doc
+
+    def _build(self, doc: Document, group: _Group, events: list[_Event]) -> None:
+        sp = doc.doc
+        assert sp is not None
+        group.sub, group.score = self.classify(group)
+        if group.score <= 0.0:
+            return
+        head = sp[group.triggers[0].head]
+        group.time = governing_time(doc, head.i)
+        status = self.plural_status(group)
+        if status == "generic":
+            return
+        sent_span = doc.span(group.sent.start_char, group.sent.end_char)
+        trigger_span = doc.span(sp[group.triggers[0].start].idx, sp[group.triggers[0].end - 1].idx + len(sp[group.triggers[0].end - 1]))
+        if status == "aggregate":
+            doc.aggregates.append(self._aggregate(doc, group, sent_span))
+            doc.mentions.append(
+                EventMention(trigger_span, sent_span, SUB_EVENT_TYPES[group.sub], group.sub,
+                             head.i, group.score, aggregate=True)  # fmt: skip
+            )
+            return
+        antecedent = _antecedent_aggregate(doc, group) if group.anchor >= 0 else None
+        if antecedent is not None and group.score < 0.7:
+            # "one of these attacks" is one of the "strikes and attacks" counted before: their type
+            group.sub, group.score = doc.mentions[antecedent].sub_event_type, 0.6
+        places = self.assign_places(doc, group)
+        group.refers_back = _refers_back(head) or all(t.kind == "casualty" for t in group.triggers)
+        own_place = places[0] if places and _owns_place(places[0][0], group, sp) else None
+        mention = EventMention(trigger_span, sent_span, SUB_EVENT_TYPES[group.sub], group.sub,
+                               head.i, group.score)  # fmt: skip
+        mention.antecedent = antecedent
+        doc.mentions.append(mention)
+        target = None
+        if events and group.refers_back and group.time is None:
+            target = _antecedent(events, group, own_place[0] if own_place else None)
+        if target is not None:
+            target.absorb(mention, group, places)
+            mention.event_index = events.index(target)
+            return
+        for n, place_list in enumerate(_split_by_country(places, group, sp)):
+            if n > 0:  # one mention per event, so later stages find each event's words
+                mention = dataclasses.replace(mention)
+                doc.mentions.append(mention)
+            ev = _Event(group.sub, group.score, group.time, place_list, [mention], sent_span)
+            events.append(ev)
+            mention.event_index = len(events) - 1
+
+    def _aggregate(self, doc: Document, group: _Group, sent_span: Span) -> Aggregate:
+        sp = doc.doc
+        assert sp is not None
+        tok = sp[group.triggers[0].head]
+        if tok.dep_ == "conj":
+            tok = tok.head
+        q = quantity_of(tok)
+        sub = tok.subtree
+        first = min(t.i for t in tok.subtree)
+        last = max(t.i for t in sub)
+        if q is not None:
+            first = min(first, q.start)
+        desc = sp[first : last + 1].text
+        countries = []
+        for pm in doc.places:
+            span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
+            if span is None or _modifier_use(span.root) or not pm.locational:
+                continue
+            if pm.place is not None and pm.place.country_code and group.sent.start_char <= pm.start < group.sent.end_char:
+                if pm.place.country_code not in countries:
+                    countries.append(pm.place.country_code)
+        return Aggregate(
+            description=desc,
+            count=q.count if q else None,
+            qualifier=q.qualifier if q else "unknown",
+            date=group.time.date if group.time and group.time.date else DateInfo(precision="range"),
+            countries=countries,
+            evidence=[sent_span],
+        )
+
+
+@dataclass
+class _Event:
+    sub: str
+    score: float
+    time: TimeMention | None
+    places: list[tuple[PlaceMention, int]]
+    mentions: list[EventMention]
+    first_sentence: Span
+    evidence: list[Span] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.evidence = [self.first_sentence]
+
+    def absorb(self, mention: EventMention, group: _Group, places: list[tuple[PlaceMention, int]]) -> None:
+        self.mentions.append(mention)
+        if mention.sentence not in self.evidence:
+            self.evidence.append(mention.sentence)
+        if self.time is None and group.time is not None:
+            self.time = group.time
+        if not self.places and places:
+            self.places = places
+        # a later, more specific trigger refines a generic type ("the attack ... the drone strike")
+        if group.score > self.score + 0.1:
+            self.sub, self.score = group.sub, group.score
+
+    def finish(self, doc: Document, ordinal: int) -> Event:
+        published = doc.article.published
+        date_info, dated = _event_date(self.time, published)
+        location = None
+        if self.places:
+            pm, precision = self.places[0]
+            assert pm.place is not None
+            location = pm.place.model_copy(update={"precision": precision, "text": pm.text})
+        confidence = min(1.0, self.score + (0.1 if location else -0.1) + (0.1 if dated else 0.0))
+        key = content_hash(doc.article.id, self.sub, str(ordinal), str(self.evidence[0].start))
+        return Event(
+            id=key,
+            event_type=SUB_EVENT_TYPES[self.sub],
+            sub_event_type=self.sub,
+            date=date_info,
+            location=location,
+            evidence=self.evidence,
+            confidence=round(confidence, 3),
+        )
+
+
+def is_irrealis(tok: Token, lex: Lexicon) -> bool:
+    """A modal, a negation, or a planning, denying or reporting-about word governs the word."""
+    chain = [tok, *ancestors(tok, limit=8)]
+    for n, node in enumerate(chain):
+        for child in node.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in lex.modal_aux:
+                return True
+            if child.dep_ == "neg" and node.pos_ in ("VERB", "AUX") and n <= 2:
+                return True
+        lemma = node.lemma_.lower()
+        if n > 0 and node.pos_ == "VERB" and lemma in lex.modal_verbs:
+            return True
+        if n > 0 and node.pos_ in ("NOUN", "ADJ") and (lemma in lex.modal_nouns or lemma == "responsible"):
+            return True
+        # "the militias continue to carry out these attacks": habitual, not one event
+        if node.pos_ == "VERB" and node.tag_ in ("VBP", "VBZ") and lemma == "continue":
+            return True
+        if node.dep_ == "ROOT":
+            break
+    return False
+
+
+def _event_date(time: TimeMention | None, published: date | None) -> tuple[DateInfo, bool]:
+    if time is not None and time.date is not None and time.date.start is not None:
+        return time.date, True
+    if published is not None:
+        # ACLED dates an undated report to its week: the publication date, precision week
+        return DateInfo(start=published, end=published, precision="week", text=None), False
+    return DateInfo(start=None, end=None, precision="day", text=None), False
+
+
+def _forms(tok: Token) -> set[str]:
+    """The token's lemma and surface form, plus crude stems: spaCy's lemmatizer misses some
+    ("raped" -> "rap")."""
+    low = tok.lower_
+    forms = {tok.lemma_.lower(), low}
+    for suffix, repl in (("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e")):
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3:
+            forms.add(low[: -len(suffix)] + repl)
+    return forms
+
+
+def _is_name_part(tok: Token) -> bool:
+    """A capitalized word inside a name ("Rally for Culture", "March" the month)."""
+    if tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "DATE", "PRODUCT"):
+        return tok.is_title or tok.is_upper and len(tok) > 3
+    return False
+
+
+#: generic words that name an event only as a verb ("targeted a convoy", not "85 targets")
+VERB_ONLY = frozenset({"target", "storm", "seize", "shoot"})
+NOUN_ONLY = frozenset({"shooting", "gunfire"})
+
+
+def _generic_pos_ok(lemma: str, tok: Token) -> bool:
+    if lemma in VERB_ONLY:
+        return tok.pos_ == "VERB"
+    if lemma in NOUN_ONLY:
+        return tok.pos_ == "NOUN"
+    return tok.pos_ in ("NOUN", "VERB")
+
+
+def _is_casualty_use(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    if lemma in ("life",):
+        return tok.head.lemma_.lower() in ("claim", "lose", "take")
+    if lemma in ("body", "toll", "corpse"):
+        return False
+    return tok.pos_ in ("VERB", "NOUN", "ADJ")
+
+
+def _figurative(tok: Token, trig: _Trigger) -> bool:
+    """"explosion of aggression", "strike a deal", "march to", a labour strike."""
+    lemma = tok.lemma_.lower()
+    if lemma in ("explosion", "blast") and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
+    ):
+        return True
+    if lemma == "strike":
+        if any(c.lemma_.lower() in ("deal", "balance", "chord", "agreement", "note", "tone") for c in tok.children):
+            return True
+        if any(c.lower_ in ("general", "hunger", "labor", "labour", "workers") for c in tok.children):
+            return True
+        if tok.head.lemma_.lower() in ("go", "on") or any(c.lower_ == "on" for c in tok.head.children if tok.dep_ == "pobj"):
+            return True
+    if lemma in ("demonstrate", "rally", "march") and tok.pos_ == "VERB" and any(
+        c.dep_ in ("dobj", "ccomp") for c in tok.children
+    ):
+        return True  # "the strike demonstrated no regard", "rallied support"
+    if lemma == "fight" and any(c.dep_ == "prep" and c.lower_ in ("against", "for") for c in tok.children) and tok.pos_ == "NOUN":
+        return True
+    return False
+
+
+def _joined(a: Token, b: Token) -> bool:
+    """Two triggers of one incident: one governs the other closely, or they share a verb."""
+    if tree_distance(a, b) <= 3:
+        return True
+    return governing_verb(a).i == governing_verb(b).i
+
+
+def _target_kind(tok: Token) -> str | None:
+    """Whether a trigger's object/victims are civilians or armed ("killed seven farmers")."""
+    candidates: list[Token] = []
+    for child in tok.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            candidates.append(child)
+        if child.dep_ == "prep" and child.lower_ in ("on", "against", "of", "targeting"):
+            candidates.extend(c for c in child.children if c.dep_ == "pobj")
+    if tok.dep_ in ("amod", "acl") or tok.lemma_.lower() in ("dead", "die"):
+        candidates.append(tok.head)
+    for c in tok.children:
+        if c.dep_ == "nsubj" and tok.lemma_.lower() == "die":
+            candidates.append(c)
+    for cand in candidates:
+        for t in cand.subtree:
+            lemma = t.lemma_.lower()
+            if lemma in CIVILIAN_WORDS:
+                return "civilian"
+            if lemma in ARMED_WORDS:
+                return "armed"
+    return None
+
+
+PLACE_NOUNS = frozenset(
+    "city town village province district region governorate county state area outskirts suburb "
+    "neighborhood neighbourhood border countryside camp base capital".split()
+)
+
+
+def _modifier_use(root: Token) -> bool:
+    """"the U.S.'s strike", "U.S. forces", "Iraqi officials": a place word that names an actor."""
+    if root.dep_ == "poss":
+        return True
+    return root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN") and (
+        root.head.lemma_.lower() not in PLACE_NOUNS
+    )
+
+
+def _pronoun_subject(tok: Token) -> bool:
+    verb = governing_verb(tok)
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they") for c in verb.children)
+
+
+def _armed_agent(tok: Token) -> bool:
+    """The one who killed is an armed or organized actor ("gunmen", "the army", "Boko Haram")."""
+    from ..actors import get_actor_dictionary
+
+    verb = governing_verb(tok)
+    agents = [c for c in verb.children if c.dep_ == "nsubj" and verb.lemma_.lower() not in ("die", "perish")]
+    for agent_prep in (c for c in verb.children if c.dep_ == "agent"):
+        agents.extend(c for c in agent_prep.children if c.dep_ == "pobj")
+    for agent in agents:
+        if any(t.lemma_.lower() in ARMED_WORDS for t in agent.subtree):
+            return True
+        actor = get_actor_dictionary().lookup(agent.doc[agent.left_edge.i : agent.right_edge.i + 1], None)
+        if actor is not None and actor.type not in ("civilians", None):
+            return True
+    return False
+
+
+def _refers_back(tok: Token) -> bool:
+    """"the strike", "this attack", or a pronoun subject: a mention of an event already told."""
+    if tok.pos_ == "NOUN":
+        # "the strike", "this attack", "the U.S.'s strike": an event the article already told
+        return any(
+            (c.dep_ == "det" and c.lower_ in REFERRING_DETS) or c.dep_ == "poss" for c in tok.children
+        )
+    verb = governing_verb(tok)
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in verb.children)
+
+
+def _owns_place(pm: PlaceMention, group: _Group, sp) -> bool:
+    span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
+    if span is None:
+        return False
+    anchor = sp[group.anchor] if group.anchor >= 0 else sp[group.triggers[0].head]
+    return tree_distance(span.root, anchor) <= 4
+
+
+def _antecedent(events: list[_Event], group: _Group, own_place: PlaceMention | None) -> _Event | None:
+    """The recent event a referring mention continues: same type family, and no other place."""
+    family = SUB_EVENT_TYPES[group.sub]
+    for ev in reversed(events[-3:]):
+        if SUB_EVENT_TYPES[ev.sub] != family and not all(t.kind == "casualty" for t in group.triggers):
+            continue
+        if own_place is None or own_place.place is None:
+            return ev
+        theirs = ev.places[0][0].place if ev.places else None
+        if theirs is None or theirs.country_code == own_place.place.country_code:
+            return ev
+    return None
+
+
+def _antecedent_aggregate(doc: Document, group: _Group) -> int | None:
+    """The aggregate mention, in this or the two sentences before, that "one of these" points to."""
+    start = group.sent.start_char
+    for n in range(len(doc.mentions) - 1, -1, -1):
+        m = doc.mentions[n]
+        if m.aggregate and m.sentence.start <= start and start - m.sentence.end < 600:
+            return n
+    return None
+
+
+def _split_by_country(
+    places: list[tuple[PlaceMention, int]], group: _Group, sp
+) -> list[list[tuple[PlaceMention, int]]]:
+    """"strikes in both Iraq and Syria": one event per country (one place, one event in ACLED)."""
+    if not places:
+        return [[]]
+    best = places[0]
+    best_span = sp.char_span(best[0].start, best[0].end, alignment_mode="expand")
+    if best_span is None:
+        return [places]
+    siblings = [best]
+    for pm, prec in places[1:]:
+        span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
+        if span is None or pm.place is None or best[0].place is None:
+            continue
+        if span.root.dep_ == "conj" and (
+            span.root.head.i == best_span.root.i or span.root.head.i in {s[0].start for s in siblings}
+        ) and pm.place.country_code != best[0].place.country_code:
+            siblings.append((pm, prec))
+    if len(siblings) == 1:
+        return [places]
+    return [[s] for s in siblings]
+
+
+@register_stage("events", reads=("doc", "places", "times"), writes=("mentions", "events", "aggregates"))
+def make_events(settings: Settings) -> EventDetector:
+    """Detect event mentions, classify them (ACLED type/sub-type), merge them into events."""
+    return EventDetector(settings)
+
+
+__all__ = ["EventDetector", "Place"]

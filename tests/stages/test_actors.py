@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventwire.stages.actors import ActorFinder
+from eventwire.stages.events import EventDetector
+
+PUB = date(2023, 5, 12)
+
+
+@pytest.fixture(scope="module")
+def stages(settings):
+    return EventDetector(settings), ActorFinder()
+
+
+@pytest.fixture
+def first_event(make_doc, stages):
+    def run(text: str):
+        detector, actors = stages
+        doc = actors(detector(make_doc(text, PUB)))
+        assert doc.events, f"no event in {text!r}"
+        return doc.events[0]
+
+    return run
+
+
+def test_active_voice(first_event) -> None:
+    event = first_event("Al-Shabaab fighters attacked a police post in the town, killing four officers.")
+    assert event.actor1 is not None and event.actor1.name == "Al Shabaab"
+    assert event.actor1.type == "rebel_group"
+
+
+def test_passive_voice_by_phrase(first_event) -> None:
+    event = first_event("Seven villagers were killed by Boko Haram militants on Sunday.")
+    assert event.actor1 is not None and "Boko Haram" in event.actor1.name
+    assert event.actor2 is not None and event.actor2.type == "civilians"
+
+
+def test_alias_with_apostrophe_and_acronym(first_event) -> None:
+    event = first_event("Kataib Hezbollah launched a drone attack on the base.")
+    assert event.actor1 is not None and event.actor1.name == "Kata'ib Hezbollah"
+    assert event.actor1.type == "political_militia"
+
+
+def test_state_forces_from_demonym(first_event) -> None:
+    event = first_event("Nigerian troops clashed with bandits in the forest.")
+    assert event.actor1 is not None
+    assert event.actor1.name == "Military Forces of Nigeria"
+    assert event.actor1.country_code == "NG"
+
+
+def test_victims_of_violence_against_civilians_are_actor2(first_event) -> None:
+    event = first_event("Gunmen shot dead five traders at a market.")
+    assert event.event_type == "Violence against civilians"
+    assert event.actor2 is not None and event.actor2.type == "civilians"
+
+
+def test_protesters_are_actor1(first_event) -> None:
+    event = first_event("Police fired tear gas at hundreds of protesters in the capital.")
+    assert event.sub_event_type == "Protest with intervention"
+    assert event.actor1 is not None and event.actor1.type == "protesters"

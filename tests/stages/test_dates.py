@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from eventwire.pipeline import registered_stages
+from eventwire.records import Article, Document
+from eventwire.stages.dates import find_times, governing_time, make_dates
+
+THU = date(2024, 2, 8)
+
+
+@pytest.fixture
+def dated(make_doc, settings):
+    stage = make_dates(settings)
+
+    def run(text: str, published: date | None = THU) -> Document:
+        return stage(make_doc(text, published))
+
+    return run
+
+
+def _token(doc: Document, word: str, nth: int = 0):
+    hits = [t.i for t in doc.doc if t.text == word]
+    return hits[nth]
+
+
+def _by_text(doc: Document) -> dict:
+    return {m.text: m for m in doc.times}
+
+
+def test_registered_with_its_reads_and_writes():
+    spec = registered_stages()["dates"]
+    assert spec.reads == ("doc",)
+    assert spec.writes == ("times",)
+
+
+def test_unparsed_document_is_returned_untouched(settings):
+    doc = Document(article=Article(text="On Thursday, troops attacked.", published=THU))
+    out = make_dates(settings)(doc)
+    assert out is doc and out.times == []
+
+
+def test_offsets_point_into_the_article_text(dated):
+    text = (
+        "Gunmen attacked a checkpoint on Thursday night, police said.\n"
+        "Since mid-October there have been 165 attacks; the last one was on Jan. 28.\n"
+        "A week ago, on Feb. 1, 2024, troops shelled the town for two hours at 9:30 p.m."
+    )
+    doc = dated(text)
+    assert len(doc.times) >= 5
+    for m in doc.times:
+        assert text[m.start : m.end] == m.text
+        assert m.text == m.text.strip(" ,;")
+        assert m.date is not None and m.date.text == m.text
+    texts = [m.text for m in doc.times]
+    assert "Jan. 28" in texts  # the sentence's full stop is not part of it
+    assert "9:30 p.m." in texts  # but the abbreviation's is
+    assert "Since mid-October" in texts
+    starts = [m.start for m in doc.times]
+    assert starts == sorted(starts)
+    ends = [m.end for m in doc.times]
+    assert all(e <= s for e, s in zip(ends, starts[1:], strict=False))  # no overlaps
+
+
+def test_modifier_before_a_spacy_span_is_kept(dated):
+    doc = dated(
+        "Militias have carried out more than 165 attacks since mid-October. "
+        "One strike in early January targeted a leader. The response was last Friday."
+    )
+    times = _by_text(doc)
+    since = times["since mid-October"]
+    assert (str(since.date.start), str(since.date.end)) == ("2023-10-11", "2024-02-08")
+    early = times["early January"]
+    assert (str(early.date.start), str(early.date.end)) == ("2024-01-01", "2024-01-10")
+    assert times["last Friday"].value == "2024-02-02"
+    assert "mid-October" not in times  # the shorter reading gave way
+
+
+def test_types_and_values(dated):
+    doc = dated(
+        "The strike came at 9:30 p.m. local time. Fighting lasted for two hours. "
+        "Three days ago, rebels took the town. Officials now meet every week."
+    )
+    by_type = {m.type for m in doc.times}
+    assert {"TIME", "DURATION", "DATE"} <= by_type
+    three = next(m for m in doc.times if m.text.lower().startswith("three days ago"))
+    assert three.value == "2024-02-05"
+
+
+def test_day_and_clock_time_join(dated):
+    doc = dated("Police opened fire on Sunday at 10 a.m. near the square.")
+    joined = [m for m in doc.times if "Sunday" in m.text]
+    assert len(joined) == 1
+    assert joined[0].type == "TIME"
+    assert joined[0].value == "2024-02-04T10:00"
+
+
+def test_next_day_counts_from_the_date_before_it(dated):
+    doc = dated("Protesters marched on Jan. 28. The next day, police fired tear gas at them.")
+    nxt = next(m for m in doc.times if m.text.lower().endswith("next day"))
+    assert nxt.date.start == date(2024, 1, 29)
+
+
+def test_no_publication_date_leaves_relative_dates_open(dated):
+    doc = dated("Militants attacked the base on Thursday and again on Jan. 30, 2024.", None)
+    times = _by_text(doc)
+    assert times["Thursday"].date.start is None
+    assert times["Thursday"].value is None
+    assert times["Jan. 30, 2024"].date.start == date(2024, 1, 30)
+
+
+def test_words_that_are_no_date_are_dropped(dated):
+    doc = dated("A 25-year-old man was among the victims, on the group's 10th anniversary.")
+    assert [m.text for m in doc.times if "year" in m.text or "anniversary" in m.text] == []
+
+
+def test_month_words_that_are_not_months(dated):
+    doc = dated("Thousands march in the capital. They may return to the square.")
+    assert doc.times == []
+
+
+# --- governing_time -------------------------------------------------------------------------------
+
+
+def test_the_clause_date_wins_over_another_in_the_sentence(dated):
+    doc = dated("Officials said on Monday that gunmen killed five villagers on Saturday.")
+    killed = governing_time(doc, _token(doc, "killed"))
+    said = governing_time(doc, _token(doc, "said"))
+    assert killed is not None and killed.text == "Saturday"
+    assert said is not None and said.text == "Monday"
+
+
+def test_clause_date_wins_over_a_nearer_one(dated):
+    # "Monday" is nearer to "killed" but belongs to the relative clause about the gunmen
+    doc = dated(
+        "Gunmen who had been released on Monday killed five villagers in an attack on Saturday."
+    )
+    killed = governing_time(doc, _token(doc, "killed"))
+    released = governing_time(doc, _token(doc, "released"))
+    assert killed is not None and killed.text == "Saturday"
+    assert released is not None and released.text == "Monday"
+
+
+def test_coordinated_clauses_keep_their_dates(dated):
+    doc = dated("Troops killed five fighters on Sunday and rebels attacked a base on Monday.")
+    assert governing_time(doc, _token(doc, "killed")).text == "Sunday"
+    assert governing_time(doc, _token(doc, "attacked")).text == "Monday"
+
+
+def test_conjoined_verb_shares_the_first_verbs_date(dated):
+    doc = dated("Militants stormed the village on Sunday and killed 12 people.")
+    assert governing_time(doc, _token(doc, "killed")).text == "Sunday"
+
+
+def test_each_event_gets_its_own_date(dated):
+    doc = dated("The attack on Tuesday came two weeks after a bombing on Jan. 5 killed 12 people.")
+    attack = governing_time(doc, _token(doc, "attack"))
+    bombing = governing_time(doc, _token(doc, "bombing"))
+    assert attack is not None and attack.text == "Tuesday"
+    assert bombing is not None and bombing.text == "Jan. 5"
+
+
+def test_when_clause_takes_the_date_it_hangs_from(dated):
+    doc = dated(
+        "The first part of the response was last Friday, when they launched a significant number "
+        "of strikes in both Iraq and Syria."
+    )
+    found = governing_time(doc, _token(doc, "strikes"))
+    assert found is not None and found.value == "2024-02-02"
+
+
+def test_nearest_date_in_the_sentence_when_the_parse_does_not_say(dated):
+    doc = dated(
+        "Only one of these attacks took place in Jordan, and it targeted Tower 22 on Jan. 28."
+    )
+    found = governing_time(doc, _token(doc, "attacks"))
+    assert found is not None and found.text == "Jan. 28"
+
+
+def test_durations_and_clock_times_date_nothing(dated):
+    doc = dated("Fighting raged for two hours. The strike came at 9:30 p.m. local time.")
+    assert governing_time(doc, _token(doc, "Fighting")) is None
+    assert governing_time(doc, _token(doc, "strike")) is None
+
+
+def test_dates_in_other_sentences_are_not_used(dated):
+    doc = dated("Rebels attacked the town on Monday.\nTroops shelled the area.")
+    assert governing_time(doc, _token(doc, "attacked")).text == "Monday"
+    assert governing_time(doc, _token(doc, "shelled")) is None
+
+
+def test_unresolved_date_still_governs_without_publication(dated):
+    doc = dated("Gunmen killed four people on Thursday.", None)
+    found = governing_time(doc, _token(doc, "killed"))
+    assert found is not None and found.text == "Thursday" and found.date.start is None
+
+
+def test_governing_time_without_parse_or_times(make_doc):
+    doc = make_doc("Gunmen killed four people.", THU)
+    assert governing_time(doc, 1) is None
+    bare = Document(article=Article(text="x", published=THU))
+    assert governing_time(bare, 0) is None
+
+
+# --- the worked example ---------------------------------------------------------------------------
+
+
+def test_worked_example(shared_dir, make_doc, settings):
+    folder = shared_dir / "examples"
+    text = (folder / "baghdad-strike.txt").read_text(encoding="utf-8")
+    meta = json.loads((folder / "baghdad-strike.meta.json").read_text(encoding="utf-8"))
+    doc = make_dates(settings)(make_doc(text, date.fromisoformat(meta["published"])))
+    times = _by_text(doc)
+    expected = {
+        "Thursday": ("2024-02-08", "2024-02-08", "day"),
+        "last August": ("2023-08-01", "2023-08-31", "month"),
+        "since mid-October": ("2023-10-11", "2024-02-08", "range"),
+        "Jan. 28": ("2024-01-28", "2024-01-28", "day"),
+        "last Friday": ("2024-02-02", "2024-02-02", "day"),
+        "early January": ("2024-01-01", "2024-01-10", "range"),
+    }
+    for words, (start, end, precision) in expected.items():
+        m = times[words]
+        assert (str(m.date.start), str(m.date.end), m.date.precision) == (start, end, precision)
+    strike = governing_time(doc, _token(doc, "airstrike"))
+    assert strike is not None and strike.text == "Thursday"
+
+
+def test_find_times_is_usable_on_its_own(make_doc):
+    doc = make_doc("Clashes erupted in late December.", date(2024, 1, 5))
+    (m,) = find_times(doc)
+    assert (m.text, str(m.date.start), str(m.date.end)) == (
+        "late December",
+        "2023-12-21",
+        "2023-12-31",
+    )

@@ -1,0 +1,112 @@
+"""The events stage on small hand-written sentences (no gold data, nothing from the worked example)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from eventwire.records import Document
+from eventwire.stages.events import EventDetector
+
+PUB = date(2023, 5, 12)  # a Friday
+
+
+@pytest.fixture(scope="module")
+def detector(settings) -> EventDetector:
+    return EventDetector(settings)
+
+
+@pytest.fixture
+def run(make_doc, detector):
+    def run(text: str) -> Document:
+        return detector(make_doc(text, PUB))
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("Warplanes bombed a market in the town, killing nine people.", "Air/drone strike"),
+        ("A suicide bomber blew himself up at a checkpoint, killing two soldiers.", "Suicide bomb"),
+        ("Rebels fired mortar rounds at the airport on Tuesday.", "Shelling/artillery/missile attack"),
+        ("An army truck hit a roadside bomb near the border, killing two soldiers.", "Remote explosive/landmine/IED"),
+        ("Men on a motorbike threw a grenade into a bar, injuring five people.", "Grenade"),
+        ("Soldiers and rebels clashed for two hours outside the village.", "Armed clash"),
+        ("The army recaptured the town from the rebels after heavy fighting.", "Battles"),
+        ("Gunmen abducted 12 passengers from a bus on the highway.", "Abduction/forced disappearance"),
+        ("Hundreds of teachers marched through the capital demanding unpaid wages.", "Peaceful protest"),
+        ("Police fired tear gas to disperse hundreds of protesters in the capital.", "Protest with intervention"),
+        ("Police arrested the opposition leader at her home.", "Arrests"),
+        ("Bomb disposal experts defused an explosive device found under a bridge.", "Disrupted weapons use"),
+        ("Militiamen raped two women collecting firewood outside the camp.", "Sexual violence"),
+    ],
+)
+def test_sub_event_type(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    event = doc.events[0]
+    assert sub in (event.sub_event_type, event.event_type)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister said the army would carry out strikes against the rebels.",
+        "The group threatened to attack government buildings.",
+        "Officials denied that troops had shelled the village.",
+        "Floods killed 30 people in the north of the country.",
+        "The two presidents discussed trade at a summit in the capital.",
+        "The militants continue to carry out these attacks across the region.",
+        "“We will strike back,” the commander said.",
+    ],
+)
+def test_not_an_event(run, text: str) -> None:
+    assert run(text).events == []
+
+
+def test_counted_attacks_are_an_aggregate(run) -> None:
+    doc = run("Insurgents have carried out more than 200 attacks on police posts since January.")
+    assert doc.events == []
+    assert len(doc.aggregates) == 1
+    agg = doc.aggregates[0]
+    assert agg.count == 200
+    assert agg.qualifier == "at_least"
+
+
+def test_a_referring_mention_joins_the_event(run) -> None:
+    doc = run(
+        "Government jets carried out an airstrike on a rebel depot on Sunday. "
+        "The strike killed four fighters, a spokesman said."
+    )
+    assert len(doc.events) == 1
+    assert len(doc.events[0].evidence) == 2
+
+
+def test_separate_incidents_stay_apart(run) -> None:
+    doc = run(
+        "A roadside bomb killed three soldiers in the north on Monday. "
+        "Separately, protesters marched through the capital on Wednesday demanding reforms."
+    )
+    subs = [e.sub_event_type for e in doc.events]
+    assert "Remote explosive/landmine/IED" in subs
+    assert "Peaceful protest" in subs
+
+
+def test_evidence_offsets_point_into_the_text(run) -> None:
+    text = "Police arrested 40 members of a banned party on Monday.\nRebels shelled the town on Tuesday."
+    doc = run(text)
+    assert doc.events
+    for event in doc.events:
+        for ev in event.evidence:
+            assert text[ev.start : ev.end] == ev.text
+        assert 0.0 <= event.confidence <= 1.0
+        assert event.id
+
+
+def test_event_ids_are_stable(make_doc, detector) -> None:
+    text = "Rebels shelled the town on Tuesday, killing two civilians."
+    first = [e.id for e in detector(make_doc(text, PUB)).events]
+    second = [e.id for e in detector(make_doc(text, PUB)).events]
+    assert first and first == second
