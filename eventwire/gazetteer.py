@@ -194,7 +194,8 @@ def _data_dir() -> Any:
     return resources.files("eventwire").joinpath("data", "geo")
 
 
-def _read_tsv(name: str) -> list[dict[str, str]]:
+def read_tsv(name: str) -> list[dict[str, str]]:
+    """A shipped table of data/geo/ as rows (comment lines skipped)."""
     text = _data_dir().joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     header = lines[0].split("\t")
@@ -311,7 +312,7 @@ def _build(min_population: int) -> _Compiled:
     b = _Builder()
 
     # countries, their aliases and demonyms
-    for row in _read_tsv("countries.tsv"):
+    for row in read_tsv("countries.tsv"):
         iso = row["iso2"]
         rid = b.add(
             gid=int(row["geonames_id"] or 0) or None,
@@ -325,7 +326,7 @@ def _build(min_population: int) -> _Compiled:
         )
         b.countries[iso] = rid
         b.key(rid, row["name"], _NAME, matchable=True)
-    for row in _read_tsv("country_aliases.tsv"):
+    for row in read_tsv("country_aliases.tsv"):
         rid_or_none = b.countries.get(row["iso2"])
         if rid_or_none is None:
             continue
@@ -358,7 +359,7 @@ def _build(min_population: int) -> _Compiled:
     # first-level divisions
     us_ids = {s["name"]: int(s["geonameid"]) for s in gnc.get_us_states().values()}
     admin1_of: dict[tuple[str, str], str] = {}
-    for row in _read_tsv("admin1.tsv"):
+    for row in read_tsv("admin1.tsv"):
         cc, name = row["country_code"], row["name"]
         for code in filter(None, row["geonames_admin1"].split("|")):
             admin1_of.setdefault((cc, code), name)
@@ -389,7 +390,7 @@ def _build(min_population: int) -> _Compiled:
         admin1_of.setdefault(("US", s["code"]), s["name"])
 
     # the curated supplement
-    for row in _read_tsv("supplement.tsv"):
+    for row in read_tsv("supplement.tsv"):
         rid = b.add(
             gid=None,
             name=row["name"],
@@ -512,6 +513,7 @@ def _save_file(path: Path, compiled: _Compiled) -> bool:
         try:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(compiled, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a shared cache from other users
             # another process may write the same file at once: the rename makes either copy whole
             os.replace(tmp, path)
         except BaseException:

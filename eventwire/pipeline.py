@@ -57,7 +57,9 @@ def register_stage(
 
     def decorate(factory: Callable[[Settings], Stage]) -> Callable[[Settings], Stage]:
         doc = (factory.__doc__ or "").strip().splitlines()
-        _REGISTRY[name] = StageSpec(name, factory, tuple(reads), tuple(writes), doc[0] if doc else "")
+        _REGISTRY[name] = StageSpec(
+            name, factory, tuple(reads), tuple(writes), doc[0] if doc else ""
+        )
         return factory
 
     return decorate
@@ -185,7 +187,9 @@ class Pipeline:
     def _pipe_parallel(self, articles: Iterable[Article], n: int) -> Iterator[ArticleResult]:
         chunk = max(1, self.settings.nlp.batch_size // 2)
         ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
-        with ctx.Pool(n, initializer=_init_worker, initargs=(self.settings, self.stage_names)) as pool:
+        with ctx.Pool(
+            n, initializer=_init_worker, initargs=(self.settings, self.stage_names)
+        ) as pool:
             batches = _chunks(articles, chunk)
             for results in pool.imap(_work, batches):
                 yield from (ArticleResult.model_validate(r) for r in results)

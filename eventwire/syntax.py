@@ -83,25 +83,81 @@ def sentence_of(doc: Doc, token_i: int) -> Span:
 # -- numbers ------------------------------------------------------------------------------------
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "a": 1, "an": 1, "single": 1, "lone": 1, "both": 2, "couple": 2, "pair": 2,
-}  # fmt: skip
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+    "lone": 1,
+    "both": 2,
+    "couple": 2,
+    "pair": 2,
+}
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 #: vague quantities: ACLED's conventions (spec: "dozens" 12, "tens" 10, "hundreds" 100, at least)
 _VAGUE: dict[str, tuple[int | None, Qualifier]] = {
-    "dozens": (12, "at_least"), "tens": (10, "at_least"), "hundreds": (100, "at_least"),
-    "thousands": (1000, "at_least"), "scores": (20, "at_least"), "dozen": (12, "exact"),
-    "several": (None, "unknown"), "many": (None, "unknown"), "few": (None, "unknown"),
-    "numerous": (None, "unknown"), "some": (None, "unknown"), "multiple": (None, "unknown"),
-}  # fmt: skip
-_AT_LEAST = ("more than", "at least", "over", "upwards of", "in excess of", "no fewer than",
-             "no less than", "a minimum of", "above")  # fmt: skip
+    "dozens": (12, "at_least"),
+    "tens": (10, "at_least"),
+    "hundreds": (100, "at_least"),
+    "thousands": (1000, "at_least"),
+    "scores": (20, "at_least"),
+    "dozen": (12, "exact"),
+    "several": (None, "unknown"),
+    "many": (None, "unknown"),
+    "few": (None, "unknown"),
+    "numerous": (None, "unknown"),
+    "some": (None, "unknown"),
+    "multiple": (None, "unknown"),
+}
+_AT_LEAST = (
+    "more than",
+    "at least",
+    "over",
+    "upwards of",
+    "in excess of",
+    "no fewer than",
+    "no less than",
+    "a minimum of",
+    "above",
+)
 _AT_MOST = ("nearly", "almost", "up to", "less than", "fewer than", "under", "at most", "close to")
-_APPROX = ("about", "around", "some", "approximately", "roughly", "an estimated", "estimated",
-           "nearly", "around")  # fmt: skip
+_APPROX = (
+    "about",
+    "around",
+    "some",
+    "approximately",
+    "roughly",
+    "an estimated",
+    "estimated",
+    "nearly",
+    "around",
+)
 
 
 @dataclass(frozen=True, slots=True)

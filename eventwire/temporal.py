@@ -12,7 +12,7 @@ contract's (``shared/spec/README.md``, Dates):
 - a period that contains the publication date and reads as past ("this week", "since mid-October",
   "the past two weeks") ends on the publication date: a past event is never dated after it.
 
-Expressions that look forward ("tomorrow", "next week", "in two days") resolve to their real,
+Expressions that look forward ("tomorrow", "next week", "next Friday") resolve to their real,
 later dates: the contract only promises that *past* relative dates stay on or before publication.
 Without a publication date relative expressions keep start = end = None; absolute ones
 ("Jan. 28, 2024") still resolve. Expressions anchored on another time ("the next day") resolve

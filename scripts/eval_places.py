@@ -30,6 +30,9 @@ from eventwire.stages.places import collect_context, find_places
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "geoparsing"
 MAX_ERROR_KM = 20039.0
 GWN_NOT_NAMES = {"Literal_Expression", "Non_Lit_Expression", "Non_Toponym"}
+#: GWN types of a name used as a location (Gritta et al.'s "literal" group); the rest of the
+#: name types ("associative": metonyms, demonyms, non-literal modifiers, ...) are not locations
+GWN_LITERAL = {"Literal", "Mixed", "Literal_Modifier", "Coercion", "Embedded_Literal"}
 
 
 @dataclass
@@ -40,6 +43,8 @@ class Gold:
     lat: float | None
     lon: float | None
     name_like: bool = True
+    #: the gold says the name is used as a location (GWN's literal types); None if unknown
+    locational: bool | None = None
 
 
 @dataclass
@@ -63,6 +68,7 @@ def read_gwn(path: Path) -> list[Article]:
                     float(lat) if lat else None,
                     float(lon) if lon else None,
                     (t.findtext("type") or "") not in GWN_NOT_NAMES,
+                    (t.findtext("type") or "") in GWN_LITERAL,
                 )
             )
         out.append(Article(text, gold))
@@ -116,6 +122,7 @@ def evaluate(name: str, articles: list[Article]) -> None:
     errors: list[float] = []
     unresolved = 0
     tp = fp = fn = 0
+    loc_agree = loc_total = loc_gold = 0
     for art, mentions in zip(articles, found, strict=True):
         context = collect_context(gaz.rank(m.text) for m in mentions)
         for g in art.gold:
@@ -132,6 +139,13 @@ def evaluate(name: str, articles: list[Article]) -> None:
         gold_spans = {(g.start, g.end) for g in art.gold if g.name_like}
         ours = {(m.start, m.end) for m in mentions}
         tp += len(gold_spans & ours)
+        by_span = {(m.start, m.end): m for m in mentions}
+        for g in art.gold:
+            m = by_span.get((g.start, g.end))
+            if m is not None and g.locational is not None and g.name_like:
+                loc_total += 1
+                loc_agree += m.locational == g.locational
+                loc_gold += g.locational
         fp += len(ours - gold_spans)
         fn += len(gold_spans - ours)
 
@@ -147,6 +161,12 @@ def evaluate(name: str, articles: list[Article]) -> None:
         f"unresolved {unresolved} ({unresolved / n:.1%})"
     )
     print(f"recognition (exact offsets): P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+    if loc_total:
+        print(
+            f"locational flag agrees with the gold on {loc_agree / loc_total:.1%} "
+            f"of {loc_total} recognised toponyms (all-locational baseline "
+            f"{loc_gold / loc_total:.1%})"
+        )
     print(
         f"time: gazetteer load {t_load:.2f}s, nlp.pipe {t_spacy:.2f}s, places stage "
         f"{t_stage:.2f}s ({t_stage / t_spacy:.1%} of spaCy)"

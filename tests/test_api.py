@@ -9,8 +9,12 @@ from hypothesis import strategies as st
 import eventwire
 from eventwire.errors import InputError
 
-HTML_BITS = st.sampled_from(["<p>", "</p>", "<script>alert(1)</script>", "<b>", "&amp;", "<div><span>", "<!--", "]]>"])
-WORDS = st.sampled_from(["the", "army", "shelled", "Kesh", "on", "Tuesday", "killing", "3", "rebels", "“", "”", "\n"])
+HTML_BITS = st.sampled_from(
+    ["<p>", "</p>", "<script>alert(1)</script>", "<b>", "&amp;", "<div><span>", "<!--", "]]>"]
+)
+WORDS = st.sampled_from(
+    ["the", "army", "shelled", "Kesh", "on", "Tuesday", "killing", "3", "rebels", "“", "”", "\n"]
+)
 
 
 def _extract(text: str) -> None:
@@ -35,7 +39,11 @@ def test_html_fragments_and_news_words(text: str) -> None:
     _extract(text)
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.integers(min_value=1, max_value=3))
 def test_huge_inputs(n: int) -> None:
     huge = "Rebels shelled the town on Tuesday. " * (80_000 * n)
@@ -44,7 +52,9 @@ def test_huge_inputs(n: int) -> None:
 
 
 def test_extract_returns_the_contract() -> None:
-    result = eventwire.extract("Gunmen killed seven farmers in their fields on Monday.", published="2023-05-12")
+    result = eventwire.extract(
+        "Gunmen killed seven farmers in their fields on Monday.", published="2023-05-12"
+    )
     assert result.events
     event = result.events[0]
     assert event.event_type == "Violence against civilians"

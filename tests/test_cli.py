@@ -42,7 +42,9 @@ def test_version_and_help(runner: CliRunner) -> None:
 
 
 def test_extract_jsonl_follows_the_contract(runner: CliRunner, article: Path) -> None:
-    result = runner.invoke(main, ["extract", str(article), "--published", "2023-05-12", "--format", "jsonl"])
+    result = runner.invoke(
+        main, ["extract", str(article), "--published", "2023-05-12", "--format", "jsonl"]
+    )
     assert result.exit_code == 0, result.output
     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
     assert len(lines) == 1
@@ -56,10 +58,18 @@ def test_extract_jsonl_follows_the_contract(runner: CliRunner, article: Path) ->
 def test_batch_keeps_one_line_per_input_line_in_order(runner: CliRunner, tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     lines = [
-        {"id": "a", "text": "Rebels shelled the town on Tuesday, killing two civilians.", "published": "2023-05-12"},
+        {
+            "id": "a",
+            "text": "Rebels shelled the town on Tuesday, killing two civilians.",
+            "published": "2023-05-12",
+        },
         {"id": "b", "text": ""},
         "this is not json",
-        {"id": "d", "text": "Police arrested the opposition leader at her home.", "published": None},
+        {
+            "id": "d",
+            "text": "Police arrested the opposition leader at her home.",
+            "published": None,
+        },
     ]
     batch.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
     result = runner.invoke(main, ["extract", str(batch), "--format", "jsonl"])
@@ -74,9 +84,15 @@ def test_batch_keeps_one_line_per_input_line_in_order(runner: CliRunner, tmp_pat
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "empty"), (b"\x00\x01\x02\x03binary\x00\xff", "binary"), (b"\xff\xfe\xfa not utf-8 \xc3", "")],
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03binary\x00\xff", "binary"),
+        (b"\xff\xfe\xfa not utf-8 \xc3", ""),
+    ],
 )
-def test_bad_single_input_is_a_clear_error(runner: CliRunner, tmp_path: Path, content: bytes, message: str) -> None:
+def test_bad_single_input_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     result = runner.invoke(main, ["extract", str(path)])
@@ -87,18 +103,37 @@ def test_bad_single_input_is_a_clear_error(runner: CliRunner, tmp_path: Path, co
 
 
 def test_csv_has_acled_columns(runner: CliRunner, article: Path) -> None:
-    result = runner.invoke(main, ["extract", str(article), "--published", "2023-05-12", "--format", "csv"])
+    result = runner.invoke(
+        main, ["extract", str(article), "--published", "2023-05-12", "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows
-    for column in ("event_date", "event_type", "sub_event_type", "actor1", "inter1", "actor2", "inter2",
-                   "country", "admin1", "location", "latitude", "longitude", "geo_precision",
-                   "fatalities", "notes", "source"):  # fmt: skip
+    for column in (
+        "event_date",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "inter1",
+        "actor2",
+        "inter2",
+        "country",
+        "admin1",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "fatalities",
+        "notes",
+        "source",
+    ):
         assert column in rows[0]
 
 
 def test_geojson_is_a_feature_collection(runner: CliRunner, article: Path) -> None:
-    result = runner.invoke(main, ["extract", str(article), "--published", "2023-05-12", "--format", "geojson"])
+    result = runner.invoke(
+        main, ["extract", str(article), "--published", "2023-05-12", "--format", "geojson"]
+    )
     assert result.exit_code == 0, result.output
     gj = json.loads(result.stdout)
     assert gj["type"] == "FeatureCollection"
@@ -110,11 +145,17 @@ def test_table_for_people(runner: CliRunner, article: Path) -> None:
     assert "Shelling" in result.stdout
 
 
-def test_ingest_is_idempotent_and_query_filters(runner: CliRunner, article: Path, tmp_path: Path) -> None:
+def test_ingest_is_idempotent_and_query_filters(
+    runner: CliRunner, article: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "events.db"
-    first = runner.invoke(main, ["ingest", str(article), "--db", str(db), "--published", "2023-05-12"])
+    first = runner.invoke(
+        main, ["ingest", str(article), "--db", str(db), "--published", "2023-05-12"]
+    )
     assert first.exit_code == 0, first.output
-    second = runner.invoke(main, ["ingest", str(article), "--db", str(db), "--published", "2023-05-12"])
+    second = runner.invoke(
+        main, ["ingest", str(article), "--db", str(db), "--published", "2023-05-12"]
+    )
     assert "stored 0 article(s)" in second.stderr and "1 already stored" in second.stderr
     exported = runner.invoke(main, ["export", "--db", str(db), "--format", "jsonl"])
     assert exported.exit_code == 0

@@ -53,15 +53,24 @@ def test_a_failing_stage_keeps_the_batch(settings) -> None:
 
     pipeline = Pipeline(settings)
     pipeline.add_stage("test_boom", after="parse")
-    results = list(pipeline.pipe([Article(text="boom goes the text"), Article(text="Police arrested the opposition leader.")]))
+    results = list(
+        pipeline.pipe(
+            [
+                Article(text="boom goes the text"),
+                Article(text="Police arrested the opposition leader."),
+            ]
+        )
+    )
     assert len(results) == 2
     assert any("test_boom" in w for w in results[0].warnings)
     assert results[1].events
 
 
 def test_parallel_results_equal_serial(settings) -> None:
-    texts = [f"Rebels shelled the town of Kesh on {day}, killing {n} civilians." for n, day in
-             enumerate(["Monday", "Tuesday", "Wednesday", "Thursday"], start=2)]  # fmt: skip
+    texts = [
+        f"Rebels shelled the town of Kesh on {day}, killing {n} civilians."
+        for n, day in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday"], start=2)
+    ]
     articles = [Article(text=t) for t in texts]
     pipeline = Pipeline(settings)
     serial = [r.to_dict() for r in pipeline.pipe(articles, workers=1)]

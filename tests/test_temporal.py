@@ -348,7 +348,7 @@ def test_parts_of_a_month(published, part, month):
     assert start <= r.date.end <= published
 
 
-WORDS = (
+WORDS = (  # noqa: SIM905 (a sentence of words reads better than a list)
     "since early mid late last this next the past two 3 days weeks ago later earlier of in on "
     "January Feb. 30 29 2024 9999 Monday night 9:30 p.m. 25:00 2/30/2024 quarter half summer "
     "weekend year month week day following '90s 20th century Christmas to - and between now"

@@ -20,10 +20,38 @@ from ..pipeline import register_stage
 from ..records import Actor, Document, Event, EventMention
 from ..syntax import ancestors, governing_verb, phrase_text
 
-LIGHT_VERBS = frozenset("carry conduct launch stage mount execute perform unleash take be have".split())
+LIGHT_VERBS = frozenset(
+    [
+        "carry",
+        "conduct",
+        "launch",
+        "stage",
+        "mount",
+        "execute",
+        "perform",
+        "unleash",
+        "take",
+        "be",
+        "have",
+    ]
+)
 AGENT_PREPS = frozenset({"by"})
 PATIENT_PREPS = frozenset({"on", "against", "targeting", "at", "upon"})
-KILL_VERBS = frozenset("kill wound injure abduct kidnap arrest detain target hit execute shoot".split())
+KILL_VERBS = frozenset(
+    [
+        "kill",
+        "wound",
+        "injure",
+        "abduct",
+        "kidnap",
+        "arrest",
+        "detain",
+        "target",
+        "hit",
+        "execute",
+        "shoot",
+    ]
+)
 
 
 class ActorFinder:
@@ -38,7 +66,9 @@ class ActorFinder:
         for mention in sorted(doc.mentions, key=lambda m: m.token_i):
             if mention.event_index is None or mention.aggregate:
                 continue
-            event = doc.events[mention.event_index] if mention.event_index < len(doc.events) else None
+            event = (
+                doc.events[mention.event_index] if mention.event_index < len(doc.events) else None
+            )
             if event is None:
                 continue
             country = event.location.country_code if event.location else None
@@ -71,7 +101,9 @@ class ActorFinder:
         for mention in doc.mentions:
             if mention.antecedent is None or mention.event_index is None:
                 continue
-            event = doc.events[mention.event_index] if mention.event_index < len(doc.events) else None
+            event = (
+                doc.events[mention.event_index] if mention.event_index < len(doc.events) else None
+            )
             if event is None or event.actor1 is not None:
                 continue
             country = event.location.country_code if event.location else None
@@ -107,7 +139,9 @@ class ActorFinder:
                     agent = next((c for c in child.children if c.dep_ == "pobj"), agent)
                 if child.dep_ == "prep" and child.lower_ in PATIENT_PREPS:
                     patient = next((c for c in child.children if c.dep_ == "pobj"), patient)
-                if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in KILL_VERBS | {"target"}:
+                if child.dep_ in ("acl", "relcl") and child.lemma_.lower() in KILL_VERBS | {
+                    "target"
+                }:
                     patient = patient or next((c for c in child.children if c.dep_ == "dobj"), None)
         if patient is None or self._not_actor(patient):
             for child in verb.children:
@@ -128,8 +162,11 @@ class ActorFinder:
         for tok in trigger.sent:
             if tok.lemma_.lower() not in KILL_VERBS and tok.lemma_.lower() not in ("death", "die"):
                 continue
-            if not anywhere and tok.i != trigger.i and not any(a.i == trigger.i for a in ancestors(tok, limit=4)) and not any(
-                a.i == tok.i for a in ancestors(trigger, limit=4)
+            if (
+                not anywhere
+                and tok.i != trigger.i
+                and not any(a.i == trigger.i for a in ancestors(tok, limit=4))
+                and not any(a.i == tok.i for a in ancestors(trigger, limit=4))
             ):
                 continue
             for child in tok.children:
@@ -141,10 +178,15 @@ class ActorFinder:
                     yield child
 
     def _not_actor(self, tok: Token) -> bool:
-        return tok.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "EVENT") and tok.pos_ == "PROPN"
+        return (
+            tok.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "EVENT")
+            and tok.pos_ == "PROPN"
+        )
 
     # -- normalization ------------------------------------------------------------------------
-    def resolve(self, tok: Token | None, country: str | None, history: list[tuple[int, Actor]]) -> Actor | None:
+    def resolve(
+        self, tok: Token | None, country: str | None, history: list[tuple[int, Actor]]
+    ) -> Actor | None:
         if tok is None:
             return None
         if tok.pos_ == "PRON":
@@ -174,11 +216,15 @@ class ActorFinder:
                 return found
         return None
 
-    def _named_before(self, tok: Token, country: str | None, same_sentence: bool = False) -> Actor | None:
+    def _named_before(
+        self, tok: Token, country: str | None, same_sentence: bool = False
+    ) -> Actor | None:
         """The nearest actor phrase before a pronoun (in its sentence, or the one before too)."""
         sent_start = tok.sent.start
         doc = tok.doc
-        start = doc[sent_start - 1].sent.start if sent_start > 0 and not same_sentence else sent_start
+        start = (
+            doc[sent_start - 1].sent.start if sent_start > 0 and not same_sentence else sent_start
+        )
         for ent in reversed([e for e in doc.ents if start <= e.start < tok.i]):
             if ent.label_ in ("GPE", "ORG", "NORP"):
                 actor = self.dictionary.lookup(ent, country)
@@ -188,7 +234,9 @@ class ActorFinder:
 
 
 def _only_event_of_sentence(doc: Document, mention: EventMention) -> bool:
-    same = [m for m in doc.mentions if m.sentence.start == mention.sentence.start and not m.aggregate]
+    same = [
+        m for m in doc.mentions if m.sentence.start == mention.sentence.start and not m.aggregate
+    ]
     return len({m.event_index for m in same}) == 1
 
 
@@ -200,8 +248,16 @@ def _apply_conventions(event: Event) -> None:
     protesters = Actor(name=f"Protesters ({where})", type="protesters", country_code=country)
     if sub in ("Peaceful protest", "Protest with intervention"):
         if event.actor1 is None or event.actor1.type != "protesters":
-            other = event.actor1 if event.actor1 is not None and event.actor1.type != "protesters" else None
-            event.actor1 = event.actor2 if event.actor2 is not None and event.actor2.type == "protesters" else protesters
+            other = (
+                event.actor1
+                if event.actor1 is not None and event.actor1.type != "protesters"
+                else None
+            )
+            event.actor1 = (
+                event.actor2
+                if event.actor2 is not None and event.actor2.type == "protesters"
+                else protesters
+            )
             event.actor2 = other if sub == "Protest with intervention" else None
     elif sub == "Excessive force against protesters":
         if event.actor2 is None or event.actor2.type != "protesters":
@@ -215,12 +271,16 @@ def _apply_conventions(event: Event) -> None:
             event.actor2 = event.actor1
         event.actor1 = rioters
     elif event.event_type == "Violence against civilians":
-        if event.actor1 is not None and event.actor1.type == "civilians" and (
-            event.actor2 is None or event.actor2.type != "civilians"
+        if (
+            event.actor1 is not None
+            and event.actor1.type == "civilians"
+            and (event.actor2 is None or event.actor2.type != "civilians")
         ):
             event.actor1, event.actor2 = event.actor2, event.actor1
         if event.actor2 is None:
-            event.actor2 = Actor(name=f"Civilians ({where})", type="civilians", country_code=country)
+            event.actor2 = Actor(
+                name=f"Civilians ({where})", type="civilians", country_code=country
+            )
 
 
 @register_stage("actors", reads=("doc", "mentions", "events"), writes=("events",))

@@ -16,14 +16,48 @@ from spacy.tokens import Token
 from ..config import Settings
 from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
-from ..records import Count, Document
+from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, quantity_at, quantity_of, tree_distance
 from .events import is_irrealis
 
 NOT_PEOPLE = frozenset(
-    "target munition facility missile rocket drone shell round bomb day week month year hour "
-    "minute km kilometer mile site building house vehicle time percent attack strike raid "
-    "village town city area province district incident operation".split()
+    [
+        "target",
+        "munition",
+        "facility",
+        "missile",
+        "rocket",
+        "drone",
+        "shell",
+        "round",
+        "bomb",
+        "day",
+        "week",
+        "month",
+        "year",
+        "hour",
+        "minute",
+        "km",
+        "kilometer",
+        "mile",
+        "site",
+        "building",
+        "house",
+        "vehicle",
+        "time",
+        "percent",
+        "attack",
+        "strike",
+        "raid",
+        "village",
+        "town",
+        "city",
+        "area",
+        "province",
+        "district",
+        "incident",
+        "operation",
+    ]
 )
 WINDOW = 10
 
@@ -75,32 +109,38 @@ class CountFinder:
             return "death"
         return None
 
-    def _belongs(self, word: Token, trigger: Token, doc: Document, index: int, by_event: dict[int, list[int]]) -> bool:
+    def _belongs(
+        self, word: Token, trigger: Token, doc: Document, index: int, by_event: dict[int, list[int]]
+    ) -> bool:
         """A casualty word belongs to the nearest event trigger of its sentence."""
         own = tree_distance(word, trigger)
         for other_index, tokens in by_event.items():
             if other_index == index:
                 continue
             for t in tokens:
-                if doc.doc is not None and doc.doc[t].sent.start == trigger.sent.start:
-                    if tree_distance(word, doc.doc[t]) < own:
-                        return False
+                other = doc.doc[t] if doc.doc is not None else None
+                if (
+                    other is not None
+                    and other.sent.start == trigger.sent.start
+                    and tree_distance(word, other) < own
+                ):
+                    return False
         return True
 
     def _victim_count(self, word: Token) -> Quantity | None:
         victims: list[Token] = []
         lemma = word.lemma_.lower()
         for child in word.children:
-            if child.dep_ in ("dobj", "nsubjpass"):
-                victims.append(child)
-            elif child.dep_ == "nsubj" and lemma in ("die", "perish"):
+            if child.dep_ in ("dobj", "nsubjpass") or (
+                child.dep_ == "nsubj" and lemma in ("die", "perish")
+            ):
                 victims.append(child)
             elif child.dep_ == "prep" and child.lower_ == "of" and word.pos_ == "NOUN":
                 victims.extend(c for c in child.children if c.dep_ == "pobj")
             elif child.dep_ in ("nummod",):
-                q = quantity_at(child)
-                if q is not None:
-                    return q
+                count = quantity_at(child)
+                if count is not None:
+                    return count
         # "3 dead", "others who were wounded", "soldiers killed in ..."
         if word.dep_ in ("amod", "acl", "relcl") or (word.pos_ == "ADJ" and word.dep_ != "ROOT"):
             head = word.head
@@ -141,13 +181,20 @@ class CountFinder:
             if tok.head.lemma_.lower() in NOT_PEOPLE:
                 continue
             nearer = [
-                w for w in doc[min(tok.i, word.i) : max(tok.i, word.i) + 1]
-                if w.i != word.i and self._kind(w) is not None and abs(w.i - tok.i) < abs(word.i - tok.i)
-            ]  # fmt: skip
+                w
+                for w in doc[min(tok.i, word.i) : max(tok.i, word.i) + 1]
+                if w.i != word.i
+                and self._kind(w) is not None
+                and abs(w.i - tok.i) < abs(word.i - tok.i)
+            ]
             if nearer:
                 continue
             q = quantity_at(tok)
-            if q is not None and q.count is not None and (best is None or (best.count or 0) < q.count):
+            if (
+                q is not None
+                and q.count is not None
+                and (best is None or (best.count or 0) < q.count)
+            ):
                 best = q
         return best
 
@@ -159,8 +206,17 @@ def _add(parts: list[Quantity]) -> Quantity:
     if not known:
         return parts[0]
     quals = {p.qualifier for p in parts}
-    qualifier = "exact" if quals == {"exact"} else ("at_least" if "unknown" in quals or "at_least" in quals else parts[0].qualifier)
-    return Quantity(sum(p.count or 0 for p in known), qualifier, min(p.start for p in parts), max(p.end for p in parts))  # type: ignore[arg-type]
+    qualifier: Qualifier = (
+        "exact"
+        if quals == {"exact"}
+        else ("at_least" if "unknown" in quals or "at_least" in quals else parts[0].qualifier)
+    )
+    return Quantity(
+        sum(p.count or 0 for p in known),
+        qualifier,
+        min(p.start for p in parts),
+        max(p.end for p in parts),
+    )
 
 
 def _total(found: list[tuple[Quantity, Token]], sp) -> Count | None:

@@ -66,21 +66,102 @@ TYPE_RANK = {
 SUB_RANK = {sub: n for subs in EVENT_TYPES.values() for n, sub in enumerate(subs)}
 
 CIVILIAN_WORDS = frozenset(
-    "civilian villager resident farmer people child woman man passenger worshipper student "
-    "family journalist teacher trader shepherd herder pilgrim patient doctor aid worker "
-    "refugee boy girl person".split()
+    [
+        "civilian",
+        "villager",
+        "resident",
+        "farmer",
+        "people",
+        "child",
+        "woman",
+        "man",
+        "passenger",
+        "worshipper",
+        "student",
+        "family",
+        "journalist",
+        "teacher",
+        "trader",
+        "shepherd",
+        "herder",
+        "pilgrim",
+        "patient",
+        "doctor",
+        "aid",
+        "worker",
+        "refugee",
+        "boy",
+        "girl",
+        "person",
+    ]
 )
 ARMED_WORDS = frozenset(
-    "soldier troop force army military police policeman officer militant fighter rebel insurgent "
-    "militia militiaman gunman guard base post checkpoint convoy patrol outpost garrison unit "
-    "member jihadist commander personnel serviceman".split()
+    [
+        "soldier",
+        "troop",
+        "force",
+        "army",
+        "military",
+        "police",
+        "policeman",
+        "officer",
+        "militant",
+        "fighter",
+        "rebel",
+        "insurgent",
+        "militia",
+        "militiaman",
+        "gunman",
+        "guard",
+        "base",
+        "post",
+        "checkpoint",
+        "convoy",
+        "patrol",
+        "outpost",
+        "garrison",
+        "unit",
+        "member",
+        "jihadist",
+        "commander",
+        "personnel",
+        "serviceman",
+    ]
 )
-PLACE_PREPS = {"in": 1, "at": 1, "on": 1, "inside": 1, "into": 1, "across": 1, "of": 1,
-               "near": 2, "outside": 1, "around": 2, "close": 2, "between": 2, "off": 2}  # fmt: skip
+PLACE_PREPS = {
+    "in": 1,
+    "at": 1,
+    "on": 1,
+    "inside": 1,
+    "into": 1,
+    "across": 1,
+    "of": 1,
+    "near": 2,
+    "outside": 1,
+    "around": 2,
+    "close": 2,
+    "between": 2,
+    "off": 2,
+}
 #: trigger nouns that count people, not events ("hundreds of protesters" is one protest)
-PARTICIPANTS = frozenset("protester protestor demonstrator rioter marcher mob vigilante bomber hostage".split())
-TIME_UNITS = frozenset("day week month year hour night weekend".split())
-REFERRING_DETS = frozenset("the this that these those its their his her".split())
+PARTICIPANTS = frozenset(
+    [
+        "protester",
+        "protestor",
+        "demonstrator",
+        "rioter",
+        "marcher",
+        "mob",
+        "vigilante",
+        "bomber",
+        "hostage",
+    ]
+)
+STATE_VERBS = frozenset(
+    ["be", "continue", "remain", "rise", "increase", "grow", "become", "happen", "occur", "persist", "surge"]
+)
+TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "night", "weekend"])
+REFERRING_DETS = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 LONG_PRECISIONS = frozenset({"month", "year"})
 
 
@@ -140,7 +221,9 @@ class EventDetector:
             if matched is not None:
                 phrase, end = matched
                 span = doc[i:end]
-                found.append(_Trigger(i, end, span.root.i, phrase.sub_event_type, phrase.weight, "phrase"))
+                found.append(
+                    _Trigger(i, end, span.root.i, phrase.sub_event_type, phrase.weight, "phrase")
+                )
                 i = end
                 continue
             two = f"{lemma} {doc[i + 1].lemma_.lower()}" if i + 1 < sent.end else ""
@@ -172,7 +255,9 @@ class EventDetector:
                     home = g
                     break
             if home is None and groups and _pronoun_subject(tok):
-                home = groups[-1]  # "one of these attacks took place in Jordan, and it targeted ..."
+                home = groups[
+                    -1
+                ]  # "one of these attacks took place in Jordan, and it targeted ..."
             if home is None:
                 groups.append(_Group([trig], sent))
             else:
@@ -181,7 +266,10 @@ class EventDetector:
             groups.append(_Group(list(casualty), sent))
         elif casualty:
             for c in casualty:
-                best = min(groups, key=lambda g: min(tree_distance(doc[c.head], doc[t.head]) for t in g.triggers))
+                best = min(
+                    groups,
+                    key=lambda g: min(tree_distance(doc[c.head], doc[t.head]) for t in g.triggers),
+                )
                 best.triggers.append(c)
         return groups
 
@@ -201,8 +289,11 @@ class EventDetector:
         subs = {t.sub for t in triggers}
         # a demonstration met by force or turning violent is coded as what it became
         if "Peaceful protest" in subs:
-            for upgraded in ("Excessive force against protesters", "Protest with intervention",
-                             "Violent demonstration"):  # fmt: skip
+            for upgraded in (
+                "Excessive force against protesters",
+                "Protest with intervention",
+                "Violent demonstration",
+            ):
                 if upgraded in subs:
                     return upgraded, 0.9
         # a device defused or a missile intercepted: the explosion it names did not happen
@@ -262,7 +353,11 @@ class EventDetector:
         doc = group.sent.doc
         for trig in group.triggers:
             tok = doc[trig.head]
-            if trig.kind == "casualty" or tok.tag_ not in ("NNS", "NNPS") or tok.lemma_.lower() in PARTICIPANTS:
+            if (
+                trig.kind == "casualty"
+                or tok.tag_ not in ("NNS", "NNPS")
+                or tok.lemma_.lower() in PARTICIPANTS
+            ):
                 continue
             coordinated = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
             if tok.dep_ == "conj":
@@ -275,9 +370,8 @@ class EventDetector:
                     return "event"
                 if owner.lemma_.lower() in TIME_UNITS and quantity_of(owner):
                     return "aggregate"
-                if owner.lemma_.lower() in ("series", "wave", "spate", "string", "number", "dozen"):
-                    if owner.lemma_.lower() != "number":
-                        return "aggregate"
+                if owner.lemma_.lower() in ("series", "wave", "spate", "string", "dozen"):
+                    return "aggregate"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "including":
                     for obj in child.children:
@@ -286,7 +380,9 @@ class EventDetector:
                             return "event"
             if q is not None and (q.count is None or q.count >= 3):
                 return "aggregate"
-            if any(c.dep_ == "det" and c.lower_ in ("these", "those", "such") for c in tok.children):
+            if any(
+                c.dep_ == "det" and c.lower_ in ("these", "those", "such") for c in tok.children
+            ):
                 return "generic"
             if group.time is not None and group.time.date is not None:
                 if group.time.date.precision in LONG_PRECISIONS or (
@@ -296,8 +392,13 @@ class EventDetector:
                 ):
                     return "aggregate"
                 return "event"
-            # "attacks on aid workers are rising": a present-tense statement about many events
-            if governing_verb(tok).tag_ in ("VBP", "VBZ"):
+            # "attacks on aid workers are rising", "militias have carried out attacks": statements
+            # about many events, not a report of one (headlines' "airstrikes kill 20" is one)
+            verb = governing_verb(tok)
+            if verb.lemma_.lower() in STATE_VERBS or any(
+                c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in ("VBP", "VBZ")
+                for c in verb.children
+            ):
                 return "generic"
         return "event"
 
@@ -327,7 +428,8 @@ class EventDetector:
                 precision = max(precision, 2)
             if prep is not None and prep.lower_ == "from":
                 dist += 3  # where people came from, not where it happened
-            scored.append((dist, pm.start, pm, precision))
+            # a town or site in the clause says more than the country named beside it
+            scored.append((dist + (1 if precision == 3 else 0), pm.start, pm, precision))
         scored.sort(key=lambda s: (s[0], s[1]))
         return [(pm, prec) for _, _, pm, prec in scored]
 
@@ -339,7 +441,9 @@ class EventDetector:
         quotes = quoted_regions(doc.text)
         events: list[_Event] = []
         for sent in sp.sents:
-            triggers = [t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])]
+            triggers = [
+                t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])
+            ]
             for group in self.group(triggers, sent):
                 self._build(doc, group, events)
         doc.events = [e.finish(doc, n) for n, e in enumerate(events)]
@@ -358,12 +462,22 @@ class EventDetector:
         if status == "generic":
             return
         sent_span = doc.span(group.sent.start_char, group.sent.end_char)
-        trigger_span = doc.span(sp[group.triggers[0].start].idx, sp[group.triggers[0].end - 1].idx + len(sp[group.triggers[0].end - 1]))
+        trigger_span = doc.span(
+            sp[group.triggers[0].start].idx,
+            sp[group.triggers[0].end - 1].idx + len(sp[group.triggers[0].end - 1]),
+        )
         if status == "aggregate":
             doc.aggregates.append(self._aggregate(doc, group, sent_span))
             doc.mentions.append(
-                EventMention(trigger_span, sent_span, SUB_EVENT_TYPES[group.sub], group.sub,
-                             head.i, group.score, aggregate=True)  # fmt: skip
+                EventMention(
+                    trigger_span,
+                    sent_span,
+                    SUB_EVENT_TYPES[group.sub],
+                    group.sub,
+                    head.i,
+                    group.score,
+                    aggregate=True,
+                )
             )
             return
         antecedent = _antecedent_aggregate(doc, group) if group.anchor >= 0 else None
@@ -373,8 +487,9 @@ class EventDetector:
         places = self.assign_places(doc, group)
         group.refers_back = _refers_back(head) or all(t.kind == "casualty" for t in group.triggers)
         own_place = places[0] if places and _owns_place(places[0][0], group, sp) else None
-        mention = EventMention(trigger_span, sent_span, SUB_EVENT_TYPES[group.sub], group.sub,
-                               head.i, group.score)  # fmt: skip
+        mention = EventMention(
+            trigger_span, sent_span, SUB_EVENT_TYPES[group.sub], group.sub, head.i, group.score
+        )
         mention.antecedent = antecedent
         doc.mentions.append(mention)
         target = None
@@ -410,9 +525,13 @@ class EventDetector:
             span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
             if span is None or _modifier_use(span.root) or not pm.locational:
                 continue
-            if pm.place is not None and pm.place.country_code and group.sent.start_char <= pm.start < group.sent.end_char:
-                if pm.place.country_code not in countries:
-                    countries.append(pm.place.country_code)
+            if (
+                pm.place is not None
+                and pm.place.country_code
+                and group.sent.start_char <= pm.start < group.sent.end_char
+                and pm.place.country_code not in countries
+            ):
+                countries.append(pm.place.country_code)
         return Aggregate(
             description=desc,
             count=q.count if q else None,
@@ -436,7 +555,9 @@ class _Event:
     def __post_init__(self) -> None:
         self.evidence = [self.first_sentence]
 
-    def absorb(self, mention: EventMention, group: _Group, places: list[tuple[PlaceMention, int]]) -> None:
+    def absorb(
+        self, mention: EventMention, group: _Group, places: list[tuple[PlaceMention, int]]
+    ) -> None:
         self.mentions.append(mention)
         if mention.sentence not in self.evidence:
             self.evidence.append(mention.sentence)
@@ -481,7 +602,11 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
         lemma = node.lemma_.lower()
         if n > 0 and node.pos_ == "VERB" and lemma in lex.modal_verbs:
             return True
-        if n > 0 and node.pos_ in ("NOUN", "ADJ") and (lemma in lex.modal_nouns or lemma == "responsible"):
+        if (
+            n > 0
+            and node.pos_ in ("NOUN", "ADJ")
+            and (lemma in lex.modal_nouns or lemma == "responsible")
+        ):
             return True
         # "the militias continue to carry out these attacks": habitual, not one event
         if node.pos_ == "VERB" and node.tag_ in ("VBP", "VBZ") and lemma == "continue":
@@ -505,7 +630,15 @@ def _forms(tok: Token) -> set[str]:
     ("raped" -> "rap")."""
     low = tok.lower_
     forms = {tok.lemma_.lower(), low}
-    for suffix, repl in (("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e")):
+    for suffix, repl in (
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
         if low.endswith(suffix) and len(low) - len(suffix) >= 3:
             forms.add(low[: -len(suffix)] + repl)
     return forms
@@ -514,7 +647,7 @@ def _forms(tok: Token) -> set[str]:
 def _is_name_part(tok: Token) -> bool:
     """A capitalized word inside a name ("Rally for Culture", "March" the month)."""
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "DATE", "PRODUCT"):
-        return tok.is_title or tok.is_upper and len(tok) > 3
+        return tok.is_title or (tok.is_upper and len(tok) > 3)
     return False
 
 
@@ -541,26 +674,37 @@ def _is_casualty_use(tok: Token) -> bool:
 
 
 def _figurative(tok: Token, trig: _Trigger) -> bool:
-    """"explosion of aggression", "strike a deal", "march to", a labour strike."""
+    """ "explosion of aggression", "strike a deal", "march to", a labour strike."""
     lemma = tok.lemma_.lower()
     if lemma in ("explosion", "blast") and any(
         c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
     ):
         return True
     if lemma == "strike":
-        if any(c.lemma_.lower() in ("deal", "balance", "chord", "agreement", "note", "tone") for c in tok.children):
+        if any(
+            c.lemma_.lower() in ("deal", "balance", "chord", "agreement", "note", "tone")
+            for c in tok.children
+        ):
             return True
-        if any(c.lower_ in ("general", "hunger", "labor", "labour", "workers") for c in tok.children):
+        if any(
+            c.lower_ in ("general", "hunger", "labor", "labour", "workers") for c in tok.children
+        ):
             return True
-        if tok.head.lemma_.lower() in ("go", "on") or any(c.lower_ == "on" for c in tok.head.children if tok.dep_ == "pobj"):
+        if tok.head.lemma_.lower() in ("go", "on") or any(
+            c.lower_ == "on" for c in tok.head.children if tok.dep_ == "pobj"
+        ):
             return True
-    if lemma in ("demonstrate", "rally", "march") and tok.pos_ == "VERB" and any(
-        c.dep_ in ("dobj", "ccomp") for c in tok.children
+    if (
+        lemma in ("demonstrate", "rally", "march")
+        and tok.pos_ == "VERB"
+        and any(c.dep_ in ("dobj", "ccomp") for c in tok.children)
     ):
         return True  # "the strike demonstrated no regard", "rallied support"
-    if lemma == "fight" and any(c.dep_ == "prep" and c.lower_ in ("against", "for") for c in tok.children) and tok.pos_ == "NOUN":
-        return True
-    return False
+    return (
+        lemma == "fight"
+        and any(c.dep_ == "prep" and c.lower_ in ("against", "for") for c in tok.children)
+        and tok.pos_ == "NOUN"
+    )
 
 
 def _joined(a: Token, b: Token) -> bool:
@@ -594,23 +738,46 @@ def _target_kind(tok: Token) -> str | None:
 
 
 PLACE_NOUNS = frozenset(
-    "city town village province district region governorate county state area outskirts suburb "
-    "neighborhood neighbourhood border countryside camp base capital".split()
+    [
+        "city",
+        "town",
+        "village",
+        "province",
+        "district",
+        "region",
+        "governorate",
+        "county",
+        "state",
+        "area",
+        "outskirts",
+        "suburb",
+        "neighborhood",
+        "neighbourhood",
+        "border",
+        "countryside",
+        "camp",
+        "base",
+        "capital",
+    ]
 )
 
 
 def _modifier_use(root: Token) -> bool:
-    """"the U.S.'s strike", "U.S. forces", "Iraqi officials": a place word that names an actor."""
+    """ "the U.S.'s strike", "U.S. forces", "Iraqi officials": a place word that names an actor."""
     if root.dep_ == "poss":
         return True
-    return root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ in ("NOUN", "PROPN") and (
-        root.head.lemma_.lower() not in PLACE_NOUNS
+    return (
+        root.dep_ in ("compound", "amod", "nmod")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and (root.head.lemma_.lower() not in PLACE_NOUNS)
     )
 
 
 def _pronoun_subject(tok: Token) -> bool:
     verb = governing_verb(tok)
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they") for c in verb.children)
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "they") for c in verb.children
+    )
 
 
 def _armed_agent(tok: Token) -> bool:
@@ -618,24 +785,31 @@ def _armed_agent(tok: Token) -> bool:
     from ..actors import get_actor_dictionary
 
     verb = governing_verb(tok)
-    agents = [c for c in verb.children if c.dep_ == "nsubj" and verb.lemma_.lower() not in ("die", "perish")]
+    agents = [
+        c
+        for c in verb.children
+        if c.dep_ == "nsubj" and verb.lemma_.lower() not in ("die", "perish")
+    ]
     for agent_prep in (c for c in verb.children if c.dep_ == "agent"):
         agents.extend(c for c in agent_prep.children if c.dep_ == "pobj")
     for agent in agents:
         if any(t.lemma_.lower() in ARMED_WORDS for t in agent.subtree):
             return True
-        actor = get_actor_dictionary().lookup(agent.doc[agent.left_edge.i : agent.right_edge.i + 1], None)
+        actor = get_actor_dictionary().lookup(
+            agent.doc[agent.left_edge.i : agent.right_edge.i + 1], None
+        )
         if actor is not None and actor.type not in ("civilians", None):
             return True
     return False
 
 
 def _refers_back(tok: Token) -> bool:
-    """"the strike", "this attack", or a pronoun subject: a mention of an event already told."""
+    """ "the strike", "this attack", or a pronoun subject: a mention of an event already told."""
     if tok.pos_ == "NOUN":
         # "the strike", "this attack", "the U.S.'s strike": an event the article already told
         return any(
-            (c.dep_ == "det" and c.lower_ in REFERRING_DETS) or c.dep_ == "poss" for c in tok.children
+            (c.dep_ == "det" and c.lower_ in REFERRING_DETS) or c.dep_ == "poss"
+            for c in tok.children
         )
     verb = governing_verb(tok)
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in verb.children)
@@ -649,11 +823,15 @@ def _owns_place(pm: PlaceMention, group: _Group, sp) -> bool:
     return tree_distance(span.root, anchor) <= 4
 
 
-def _antecedent(events: list[_Event], group: _Group, own_place: PlaceMention | None) -> _Event | None:
+def _antecedent(
+    events: list[_Event], group: _Group, own_place: PlaceMention | None
+) -> _Event | None:
     """The recent event a referring mention continues: same type family, and no other place."""
     family = SUB_EVENT_TYPES[group.sub]
     for ev in reversed(events[-3:]):
-        if SUB_EVENT_TYPES[ev.sub] != family and not all(t.kind == "casualty" for t in group.triggers):
+        if SUB_EVENT_TYPES[ev.sub] != family and not all(
+            t.kind == "casualty" for t in group.triggers
+        ):
             continue
         if own_place is None or own_place.place is None:
             return ev
@@ -676,7 +854,7 @@ def _antecedent_aggregate(doc: Document, group: _Group) -> int | None:
 def _split_by_country(
     places: list[tuple[PlaceMention, int]], group: _Group, sp
 ) -> list[list[tuple[PlaceMention, int]]]:
-    """"strikes in both Iraq and Syria": one event per country (one place, one event in ACLED)."""
+    """ "strikes in both Iraq and Syria": one event per country (one place, one event in ACLED)."""
     if not places:
         return [[]]
     best = places[0]
@@ -688,16 +866,23 @@ def _split_by_country(
         span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
         if span is None or pm.place is None or best[0].place is None:
             continue
-        if span.root.dep_ == "conj" and (
-            span.root.head.i == best_span.root.i or span.root.head.i in {s[0].start for s in siblings}
-        ) and pm.place.country_code != best[0].place.country_code:
+        if (
+            span.root.dep_ == "conj"
+            and (
+                span.root.head.i == best_span.root.i
+                or span.root.head.i in {s[0].start for s in siblings}
+            )
+            and pm.place.country_code != best[0].place.country_code
+        ):
             siblings.append((pm, prec))
     if len(siblings) == 1:
         return [places]
     return [[s] for s in siblings]
 
 
-@register_stage("events", reads=("doc", "places", "times"), writes=("mentions", "events", "aggregates"))
+@register_stage(
+    "events", reads=("doc", "places", "times"), writes=("mentions", "events", "aggregates")
+)
 def make_events(settings: Settings) -> EventDetector:
     """Detect event mentions, classify them (ACLED type/sub-type), merge them into events."""
     return EventDetector(settings)

@@ -47,7 +47,9 @@ def _when(date: DateInfo) -> str:
         return f"On {date.start.day} {date.start:%B %Y}"
     if date.precision == "week":
         return f"Around {date.start.day} {date.start:%B %Y}"
-    if date.precision == "month" or (date.end and date.start.month == date.end.month and date.start.year == date.end.year):
+    if date.precision == "month" or (
+        date.end and date.start.month == date.end.month and date.start.year == date.end.year
+    ):
         return f"In {date.start:%B %Y}"
     end = date.end or date.start
     return f"Between {date.start.day} {date.start:%B %Y} and {end.day} {end:%B %Y}"
@@ -57,7 +59,12 @@ def make_note(event: Event) -> str:
     actor1 = event.actor1.name if event.actor1 else "An unidentified actor"
     action = ACTIONS.get(event.sub_event_type, "was involved in an event with")
     target = event.actor2.name if event.actor2 else ""
-    if action.endswith((" on", " with", " against", " from", " of", " by", " at", " concerning", " affecting")) and not target:
+    if (
+        action.endswith(
+            (" on", " with", " against", " from", " of", " by", " at", " concerning", " affecting")
+        )
+        and not target
+    ):
         action = action.rsplit(" ", 1)[0]
     sentence = f"{_when(event.date)}, {actor1} {action}"
     if target:
@@ -75,7 +82,11 @@ def make_note(event: Event) -> str:
         more = "at least " if event.injured.qualifier == "at_least" else ""
         extra.append(f"{more}{event.injured.count} injured.")
     if event.fatalities is None:
-        extra.append("Fatalities unknown." if event.event_type not in ("Protests", "Strategic developments") else "")
+        extra.append(
+            "Fatalities unknown."
+            if event.event_type not in ("Protests", "Strategic developments")
+            else ""
+        )
     elif event.fatalities.count is None:
         extra.append("Fatalities reported, number unknown.")
     else:

@@ -66,6 +66,23 @@ ACTOR_NOUNS = _words(
 _ADMIN_WORDS = _words(
     "province governorate region state oblast district county department prefecture"
 )
+#: a place that is the object of "with"/"against"/"between" after one of these words is a party
+#: to a relation ("talks with Russia", "sanctions against Iran"), not a location
+RELATION_WORDS = _words(
+    """
+    accord agreement alliance ally clash compete cooperate cooperation deal dispute negotiate
+    negotiation negotiations pact partnership relation relations rift rivalry sanction sanctions
+    side standoff summit talk talks tension tensions tie ties trade treaty
+    """
+)
+#: a demonym that modifies one of these nouns names a location ("the Syrian border")
+GEO_NOUNS = _words(
+    """
+    airspace border borders capital city coast coastline countryside desert enclave frontier
+    island islands mountains port province region side soil territory territories town village
+    waters
+    """
+)
 _NEAR_WORDS = frozenset({"near", "outside", "nearby"})
 _ARTICLE_WORDS = frozenset({"the"})
 #: lowercase words allowed inside a matched name ("Bab al-Hawa", "Deir ez-Zor")
@@ -186,6 +203,9 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
         elif label == "NORP":
             if gazetteer.demonym_country(sdoc[start:end].text):
                 found.append(_Found(start, end, "demonym"))
+            elif gazetteer.is_matchable(normalize(sdoc[start:end].text)):
+                # spaCy tags some Arab town names as NORP ("Aleppo city", "Rastan city")
+                found.append(_Found(start, end, "place"))
             else:
                 _mark(covered, ent.start, ent.end, 2)
                 continue
@@ -268,17 +288,28 @@ def _match_untagged(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray) -> list
 
 def _annotate(sdoc: Doc, f: _Found, covered: bytearray) -> None:
     """Type word after the name, "near", and whether the name is used as a location at all."""
-    if f.end < len(sdoc) and sdoc[f.end].lower_ in _ADMIN_WORDS and covered[f.end] != 2:
+    if f.end < len(sdoc) and sdoc[f.end].lower_ in _ADMIN_WORDS and not covered[f.end]:
         f.end += 1
         f.prefer = "admin1"
     elif f.end - f.start > 1 and sdoc[f.end - 1].lower_ in _ADMIN_WORDS:
         f.prefer = "admin1"
     if f.start > 0 and sdoc[f.start - 1].lower_ in _NEAR_WORDS:
         f.near = True
-    if f.kind == "demonym":
-        f.locational = False
+    span = sdoc[f.start : f.end]
+    if _dateline(span):
+        f.locational = True
+    elif f.kind == "demonym":
+        root = span.root
+        f.locational = root.dep_ in ("amod", "compound") and root.head.lemma_.lower() in GEO_NOUNS
     else:
-        f.locational = not _metonymic(sdoc[f.start : f.end])
+        f.locational = not _metonymic(span)
+
+
+def _dateline(span: Span) -> bool:
+    # "BAGHDAD (Reuters) -" or "WASHINGTON —" opening a line: where the story was filed
+    first = span[0]
+    at_line_start = first.i == 0 or "\n" in span.doc[first.i - 1].text_with_ws
+    return at_line_start and span.text.isupper() and len(span.text) > 2
 
 
 def _metonymic(span: Span) -> bool:
@@ -289,7 +320,16 @@ def _metonymic(span: Span) -> bool:
     dep, head = root.dep_, root.head
     if dep == "nsubj" and head.lemma_.lower() in METONYMY_VERBS:
         return True
-    return dep in ("poss", "compound", "amod", "nmod") and head.lemma_.lower() in ACTOR_NOUNS
+    if dep in ("poss", "compound", "amod", "nmod"):
+        return head.lemma_.lower() in ACTOR_NOUNS
+    if dep == "pobj":
+        prep, governor = head.lower_, head.head.lemma_.lower()
+        # "the government of Iraq", "talks with Russia", "sanctions against Iran"
+        if prep == "of":
+            return governor in ACTOR_NOUNS
+        if prep in ("with", "against", "between"):
+            return governor in RELATION_WORDS
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

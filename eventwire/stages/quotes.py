@@ -19,8 +19,34 @@ from ..records import Document, Quote
 from ..syntax import phrase_text, quoted_regions
 
 SPEECH_VERBS = frozenset(
-    "say add describe tell state call note warn claim announce write accuse insist declare "
-    "explain stress argue allege vow threaten urge affirm confirm deny report quote".split()
+    [
+        "say",
+        "add",
+        "describe",
+        "tell",
+        "state",
+        "call",
+        "note",
+        "warn",
+        "claim",
+        "announce",
+        "write",
+        "accuse",
+        "insist",
+        "declare",
+        "explain",
+        "stress",
+        "argue",
+        "allege",
+        "vow",
+        "threaten",
+        "urge",
+        "affirm",
+        "confirm",
+        "deny",
+        "report",
+        "quote",
+    ]
 )
 MIN_QUOTE_CHARS = 8
 
@@ -47,16 +73,27 @@ class QuoteFinder:
             if len(text) < MIN_QUOTE_CHARS:
                 continue
             speaker, role = self._speaker(sp, start, end, people)
-            if speaker is None and role is None and last_end >= 0 and _same_paragraph(doc.text, last_end, start):
+            if (
+                speaker is None
+                and role is None
+                and last_end >= 0
+                and _same_paragraph(doc.text, last_end, start)
+            ):
                 speaker, role = last_speaker
-            quotes.append(Quote(speaker=speaker, speaker_role=role, text=text, start=inner_start, end=inner_end))
+            quotes.append(
+                Quote(
+                    speaker=speaker, speaker_role=role, text=text, start=inner_start, end=inner_end
+                )
+            )
             if speaker or role:
                 last_speaker = (speaker, role)
             last_end = end
         doc.quotes = quotes
         return doc
 
-    def _speaker(self, sp: Doc, start: int, end: int, people: list[_Person]) -> tuple[str | None, str | None]:
+    def _speaker(
+        self, sp: Doc, start: int, end: int, people: list[_Person]
+    ) -> tuple[str | None, str | None]:
         span = sp.char_span(start, end, alignment_mode="expand")
         if span is None:
             return None, None
@@ -66,7 +103,9 @@ class QuoteFinder:
             for tok in sent:
                 if tok.i in inside or tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ != "VERB":
                     continue
-                subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.i not in inside), None)
+                subj = next(
+                    (c for c in tok.children if c.dep_ == "nsubj" and c.i not in inside), None
+                )
                 if subj is None and tok.dep_ == "relcl":
                     subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
                 if subj is not None:
@@ -89,7 +128,11 @@ def _people(sp: Doc) -> list[_Person]:
         for tok in ent.root.children:
             if tok.dep_ == "appos":
                 role_span = phrase_text(tok, stop_deps=("relcl",))
-                role = role_span.text if role_span[0].dep_ != "det" else sp[role_span.start + 1 : role_span.end].text
+                role = (
+                    role_span.text
+                    if role_span[0].dep_ != "det"
+                    else sp[role_span.start + 1 : role_span.end].text
+                )
                 role_head = tok.lemma_.lower()
         people.append(_Person(ent.text, role, role_head))
     return people
@@ -99,7 +142,16 @@ def _name_speaker(subj: Token, people: list[_Person]) -> tuple[str | None, str |
     sp = subj.doc
     person = next((e for e in sp.ents if e.label_ == "PERSON" and e.start <= subj.i < e.end), None)
     if person is None:
-        person = next((e for e in sp.ents if e.label_ == "PERSON" and subj.left_edge.i <= e.start and e.end <= subj.right_edge.i + 1), None)
+        person = next(
+            (
+                e
+                for e in sp.ents
+                if e.label_ == "PERSON"
+                and subj.left_edge.i <= e.start
+                and e.end <= subj.right_edge.i + 1
+            ),
+            None,
+        )
     if person is not None:
         full = _full_name(person.text, people)
         role = next((p.role for p in people if p.name == full and p.role), None)
@@ -129,7 +181,7 @@ def _before(person: _Person, tok: Token) -> bool:
 
 
 def _full_name(name: str, people: list[_Person]) -> str:
-    """"Rasool" -> "Yehia Rasool" when the article named them in full."""
+    """ "Rasool" -> "Yehia Rasool" when the article named them in full."""
     for p in people:
         if p.name != name and p.name.endswith(" " + name):
             return p.name

@@ -27,7 +27,9 @@ def first_event(make_doc, stages):
 
 
 def test_active_voice(first_event) -> None:
-    event = first_event("Al-Shabaab fighters attacked a police post in the town, killing four officers.")
+    event = first_event(
+        "Al-Shabaab fighters attacked a police post in the town, killing four officers."
+    )
     assert event.actor1 is not None and event.actor1.name == "Al Shabaab"
     assert event.actor1.type == "rebel_group"
 

@@ -30,16 +30,34 @@ def run(make_doc, detector):
     [
         ("Warplanes bombed a market in the town, killing nine people.", "Air/drone strike"),
         ("A suicide bomber blew himself up at a checkpoint, killing two soldiers.", "Suicide bomb"),
-        ("Rebels fired mortar rounds at the airport on Tuesday.", "Shelling/artillery/missile attack"),
-        ("An army truck hit a roadside bomb near the border, killing two soldiers.", "Remote explosive/landmine/IED"),
+        (
+            "Rebels fired mortar rounds at the airport on Tuesday.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "An army truck hit a roadside bomb near the border, killing two soldiers.",
+            "Remote explosive/landmine/IED",
+        ),
         ("Men on a motorbike threw a grenade into a bar, injuring five people.", "Grenade"),
         ("Soldiers and rebels clashed for two hours outside the village.", "Armed clash"),
         ("The army recaptured the town from the rebels after heavy fighting.", "Battles"),
-        ("Gunmen abducted 12 passengers from a bus on the highway.", "Abduction/forced disappearance"),
-        ("Hundreds of teachers marched through the capital demanding unpaid wages.", "Peaceful protest"),
-        ("Police fired tear gas to disperse hundreds of protesters in the capital.", "Protest with intervention"),
+        (
+            "Gunmen abducted 12 passengers from a bus on the highway.",
+            "Abduction/forced disappearance",
+        ),
+        (
+            "Hundreds of teachers marched through the capital demanding unpaid wages.",
+            "Peaceful protest",
+        ),
+        (
+            "Police fired tear gas to disperse hundreds of protesters in the capital.",
+            "Protest with intervention",
+        ),
         ("Police arrested the opposition leader at her home.", "Arrests"),
-        ("Bomb disposal experts defused an explosive device found under a bridge.", "Disrupted weapons use"),
+        (
+            "Bomb disposal experts defused an explosive device found under a bridge.",
+            "Disrupted weapons use",
+        ),
         ("Militiamen raped two women collecting firewood outside the camp.", "Sexual violence"),
     ],
 )
