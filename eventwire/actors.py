@@ -130,11 +130,13 @@ class ActorDictionary:
                 if iso:
                     return self._state(iso, "military", text, event_country)
         country = self._country_in(span)
+        # "police", "government troops" with no country named: the forces of the event's country
+        home = country or event_country
         for _, _, key in self._windows(words):
-            if key in self.police and country:
-                return self._state(country, "police", text, event_country)
-            if key in self.military and country:
-                return self._state(country, "military", text, event_country)
+            if key in self.police and home:
+                return self._state(home, "police", text, event_country)
+            if key in self.military and home:
+                return self._state(home, "military", text, event_country)
         # a generic word names the actor only as the phrase's head ("armed men", not "regard for
         # civilian lives")
         head_words = normalize(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from .numbers import NUMBER_WORDS
 from .records import Qualifier
 
 QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
@@ -83,34 +84,7 @@ def sentence_of(doc: Doc, token_i: int) -> Span:
 # -- numbers ------------------------------------------------------------------------------------
 
 _UNITS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    **NUMBER_WORDS,
     "a": 1,
     "an": 1,
     "single": 1,
@@ -172,11 +146,6 @@ def _word_value(text: str) -> int | None:
     t = text.lower().replace(",", "")
     if t.isdigit():
         return int(t)
-    if "-" in t:
-        parts = t.split("-")
-        vals = [_UNITS.get(p) for p in parts]
-        if all(v is not None for v in vals):
-            return sum(v for v in vals if v is not None)
     return _UNITS.get(t)
 
 

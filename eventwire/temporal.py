@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
+from .numbers import NUMBER_WORDS, SMALL, TENS
 from .records import DateInfo, Precision
 
 log = logging.getLogger(__name__)
@@ -101,26 +102,9 @@ _UNIT = (
     r"|centur(?:y|ie))s?"
 )
 
-_SMALL = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-]  # fmt: skip
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_NUMBERS: dict[str, int | None] = {w: i for i, w in enumerate(_SMALL)}
-_NUMBERS.update(_TENS)
-_NUMBERS.update(
-    {f"{t}-{u}": v + i for t, v in _TENS.items() for i, u in enumerate(_SMALL[1:10], 1)}
-)
+_SMALL = SMALL
+_TENS = TENS
+_NUMBERS: dict[str, int | None] = dict(NUMBER_WORDS)
 _NUMBERS.update(
     {
         "a": 1,

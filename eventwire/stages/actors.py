@@ -85,6 +85,15 @@ class ActorFinder:
                 actor2 = None
             if event.actor1 is None and actor1 is not None:
                 event.actor1 = actor1
+            elif (
+                event.event_type == "Battles"
+                and actor1 is not None
+                and event.actor2 is None
+                and event.actor1 is not None
+                and actor1.name != event.actor1.name
+            ):
+                # "Government forces later repelled the attack": the other side of the battle
+                event.actor2 = actor1
             if event.actor2 is None and actor2 is not None:
                 event.actor2 = actor2
             for actor, tok in ((actor1, agent_tok), (actor2, patient_tok)):

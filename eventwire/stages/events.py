@@ -158,7 +158,19 @@ PARTICIPANTS = frozenset(
     ]
 )
 STATE_VERBS = frozenset(
-    ["be", "continue", "remain", "rise", "increase", "grow", "become", "happen", "occur", "persist", "surge"]
+    [
+        "be",
+        "continue",
+        "remain",
+        "rise",
+        "increase",
+        "grow",
+        "become",
+        "happen",
+        "occur",
+        "persist",
+        "surge",
+    ]
 )
 TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "night", "weekend"])
 REFERRING_DETS = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
@@ -446,6 +458,10 @@ class EventDetector:
             ]
             for group in self.group(triggers, sent):
                 self._build(doc, group, events)
+        events = _consolidate(events)
+        for n, ev in enumerate(events):
+            for m in ev.mentions:
+                m.event_index = n
         doc.events = [e.finish(doc, n) for n, e in enumerate(events)]
         doc.events = [e for e in doc.events if e.confidence >= self.min_confidence]
         return doc
@@ -555,6 +571,22 @@ class _Event:
     def __post_init__(self) -> None:
         self.evidence = [self.first_sentence]
 
+    def merge(self, other: _Event) -> None:
+        """Fold in another event found to be the same incident (type, place and day agree)."""
+        for mention in other.mentions:
+            self.mentions.append(mention)
+        for span in other.evidence:
+            if span not in self.evidence:
+                self.evidence.append(span)
+        self.evidence.sort(key=lambda sp: sp.start)
+        if self.time is None:
+            self.time = other.time
+        if not self.places or (other.places and other.places[0][1] < self.places[0][1]):
+            self.places = other.places
+        # the more specific trigger names the incident ("clashes" ... "an ambush")
+        if other.score > self.score:
+            self.sub, self.score = other.sub, other.score
+
     def absorb(
         self, mention: EventMention, group: _Group, places: list[tuple[PlaceMention, int]]
     ) -> None:
@@ -614,6 +646,39 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
         if node.dep_ == "ROOT":
             break
     return False
+
+
+def _same_incident(a: _Event, b: _Event) -> bool:
+    """ACLED's unit: one type, one place, one day. A report's headline or a follow-up sentence
+    with no date or place of its own tells the same incident again."""
+    if SUB_EVENT_TYPES[a.sub] != SUB_EVENT_TYPES[b.sub]:
+        return False
+    if a.time is not None and b.time is not None and a.time.date != b.time.date:
+        return False
+    place_a = a.places[0][0].place if a.places else None
+    place_b = b.places[0][0].place if b.places else None
+    if place_a is not None and place_b is not None:
+        if place_a.country_code != place_b.country_code:
+            return False
+        specific = {p.name for p in (place_a, place_b) if p.precision == 1}
+        if len(specific) > 1:
+            return False
+    elif place_a is None and place_b is None and a.time is not None and b.time is not None:
+        return True
+    # with a place or a date missing on one side, only a neighbouring sentence continues it
+    gap = b.evidence[0].start - a.evidence[-1].end
+    return (place_a is not None and place_b is not None) or gap < 400
+
+
+def _consolidate(events: list[_Event]) -> list[_Event]:
+    kept: list[_Event] = []
+    for ev in events:
+        target = next((k for k in reversed(kept[-3:]) if _same_incident(k, ev)), None)
+        if target is None:
+            kept.append(ev)
+        else:
+            target.merge(ev)
+    return kept
 
 
 def _event_date(time: TimeMention | None, published: date | None) -> tuple[DateInfo, bool]:
