@@ -40,6 +40,33 @@ ACTIONS = {
 }
 
 
+#: the action when no one suffered it is named
+ALONE = {
+    "Armed clash": "fought",
+    "Air/drone strike": "carried out an air/drone strike",
+    "Suicide bomb": "carried out a suicide bombing",
+    "Shelling/artillery/missile attack": "fired artillery or missiles",
+    "Remote explosive/landmine/IED": "set off an explosive device",
+    "Grenade": "threw a grenade",
+    "Attack": "attacked civilians",
+    "Abduction/forced disappearance": "abducted civilians",
+    "Arrests": "made arrests",
+    "Agreement": "reached an agreement",
+    "Looting/property destruction": "looted or destroyed property",
+    "Non-violent transfer of territory": "took control of territory without fighting",
+    "Other": "was involved in a development",
+    "Change to group/activity": "changed its activity",
+    "Disrupted weapons use": "disrupted weapons use",
+    "Government regains territory": "regained territory",
+    "Non-state actor overtakes territory": "took territory",
+    "Chemical weapon": "used chemical weapons",
+    "Sexual violence": "committed sexual violence",
+    "Mob violence": "attacked",
+    "Violent demonstration": "rioted",
+    "Excessive force against protesters": "used lethal force against protesters",
+}
+
+
 def _when(date: DateInfo) -> str:
     if date.start is None:
         return "On an unknown date"
@@ -59,13 +86,8 @@ def make_note(event: Event) -> str:
     actor1 = event.actor1.name if event.actor1 else "An unidentified actor"
     action = ACTIONS.get(event.sub_event_type, "was involved in an event with")
     target = event.actor2.name if event.actor2 else ""
-    if (
-        action.endswith(
-            (" on", " with", " against", " from", " of", " by", " at", " concerning", " affecting")
-        )
-        and not target
-    ):
-        action = action.rsplit(" ", 1)[0]
+    if not target:
+        action = ALONE.get(event.sub_event_type, action.rsplit(" ", 1)[0])
     sentence = f"{_when(event.date)}, {actor1} {action}"
     if target:
         sentence += f" {target}"
@@ -79,7 +101,7 @@ def make_note(event: Event) -> str:
     sentence += "."
     extra = []
     if event.injured is not None and event.injured.count:
-        more = "at least " if event.injured.qualifier == "at_least" else ""
+        more = "At least " if event.injured.qualifier == "at_least" else ""
         extra.append(f"{more}{event.injured.count} injured.")
     if event.fatalities is None:
         extra.append(

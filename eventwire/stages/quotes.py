@@ -69,7 +69,12 @@ class QuoteFinder:
         last_end = -1
         for start, end in quoted_regions(doc.text):
             inner_start, inner_end = start + 1, end - 1
-            text = doc.text[inner_start:inner_end].strip()
+            # American style puts the sentence's comma or period inside the marks: not quoted words
+            while inner_end > inner_start and doc.text[inner_end - 1] in " ,;:":
+                inner_end -= 1
+            while inner_start < inner_end and doc.text[inner_start].isspace():
+                inner_start += 1
+            text = doc.text[inner_start:inner_end]
             if len(text) < MIN_QUOTE_CHARS:
                 continue
             speaker, role = self._speaker(sp, start, end, people)
