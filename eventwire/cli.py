@@ -539,7 +539,7 @@ def eval_(
     ctx: click.Context, dataset: str | None, example: str | None, as_json: bool, limit: int | None
 ) -> None:
     """Score the pipeline on gold data (a dataset file or folder) or on a worked example."""
-    from .evaluate import evaluate_dataset, evaluate_example, format_report
+    from .evaluate import evaluate_example, evaluate_path, format_report
     from .pipeline import Pipeline
 
     if (dataset is None) == (example is None):
@@ -550,7 +550,7 @@ def eval_(
             result = evaluate_example(Path(example), pipeline)
         else:
             assert dataset is not None
-            result = evaluate_dataset(Path(dataset), pipeline, limit=limit)
+            result = evaluate_path(Path(dataset), pipeline, limit=limit)
     except EventwireError as exc:
         _fail(exc)
         return

@@ -39,6 +39,7 @@ or gold events labelled that field; ``value`` is ``None`` when ``n`` is 0):
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import math
@@ -608,6 +609,30 @@ def predict(
     return out
 
 
+#: modules that score other gold formats; each has ``detect(path) -> bool``,
+#: ``evaluate(path, pipeline, *, limit=None) -> dict`` (with a ``"kind"`` key) and
+#: ``format_report(result) -> rich renderable``
+EVALUATORS: tuple[str, ...] = ()
+
+
+def _evaluator_for(path: Path) -> Any:
+    for name in EVALUATORS:
+        module = importlib.import_module(name)
+        if module.detect(path):
+            return module
+    return None
+
+
+def evaluate_path(path: Path, pipeline: Any, *, limit: int | None = None) -> dict[str, Any]:
+    """Score ``pipeline`` on whatever gold ``path`` holds: events JSONL, or a format of
+    ``EVALUATORS`` (time expressions, toponyms)."""
+    module = _evaluator_for(Path(path))
+    if module is not None:
+        result: dict[str, Any] = module.evaluate(Path(path), pipeline, limit=limit)
+        return result
+    return evaluate_dataset(Path(path), pipeline, limit=limit)
+
+
 def evaluate_dataset(
     path: Path, pipeline: Predictor, *, limit: int | None = None, workers: int | None = None
 ) -> dict[str, Any]:
@@ -1111,6 +1136,11 @@ def format_report(result: dict[str, Any]) -> RenderableType:
     """Rich tables for a result of ``evaluate_dataset`` or ``evaluate_example`` (for the CLI)."""
     from rich.console import Group
 
+    for name in EVALUATORS:
+        module = importlib.import_module(name)
+        if result.get("kind") == getattr(module, "KIND", None):
+            renderable: RenderableType = module.format_report(result)
+            return renderable
     if "events_expected" in result:
         return Group(*_example_renderables(result))
     by_dataset = result.get("by_dataset") or {}
