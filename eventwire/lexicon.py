@@ -26,6 +26,10 @@ class Lexicon:
     injury_words: frozenset[str]
     #: lemma -> sub-event types it points to when it stands near a generic trigger
     context: dict[str, tuple[str, ...]]
+    civilian_words: frozenset[str]
+    armed_words: frozenset[str]
+    means_words: frozenset[str]
+    non_event_words: frozenset[str]
     modal_aux: frozenset[str]
     modal_verbs: frozenset[str]
     modal_nouns: frozenset[str]
@@ -57,6 +61,10 @@ def load_lexicon() -> Lexicon:
         death_words=frozenset(raw["casualty"]["death"]),
         injury_words=frozenset(raw["casualty"]["injury"]),
         context={k: tuple(v) for k, v in context.items()},
+        civilian_words=frozenset(raw["cues"]["civilian"]),
+        armed_words=frozenset(raw["cues"]["armed"]),
+        means_words=frozenset(raw["cues"]["means"]),
+        non_event_words=frozenset(raw["cues"]["non_event"]),
         modal_aux=frozenset(raw["modality"]["modal_aux"]),
         modal_verbs=frozenset(raw["modality"]["verbs"]),
         modal_nouns=frozenset(raw["modality"]["nouns"]),

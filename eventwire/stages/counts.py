@@ -18,7 +18,7 @@ from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, quantity_at, quantity_of, tree_distance
-from .events import is_irrealis
+from .events import cumulative, is_irrealis
 
 NOT_PEOPLE = frozenset(
     [
@@ -84,7 +84,7 @@ class CountFinder:
                     if word.i in taken or not self._belongs(word, trigger, doc, index, by_event):
                         continue
                     kind = self._kind(word)
-                    if kind is None or is_irrealis(word, self.lex):
+                    if kind is None or is_irrealis(word, self.lex) or cumulative(word):
                         continue
                     q = self._victim_count(word) or self._window_count(word, trigger.sent)
                     if q is None:
@@ -222,9 +222,10 @@ def _add(parts: list[Quantity]) -> Quantity:
 def _total(found: list[tuple[Quantity, Token]], sp) -> Count | None:
     if not found:
         return None
-    # several reports of the toll of one event: ACLED keeps the lowest reported figure
+    # the words of one sentence count different victims ("after killing a commander, they slew
+    # three"), and a later sentence updates the toll: the largest figure stands
     known = [(q, w) for q, w in found if q.count is not None]
-    q, word = min(known, key=lambda x: x[0].count or 0) if known else found[0]
+    q, word = max(known, key=lambda x: x[0].count or 0) if known else found[0]
     first, last = min(q.start, word.i), max(q.end - 1, word.i)
     text = sp[first : last + 1].text if last - first < 25 else sp[q.start : q.end].text
     return Count(count=q.count, qualifier=q.qualifier, text=text)

@@ -52,6 +52,7 @@ from ..syntax import (
 from .dates import governing_time
 
 log = logging.getLogger(__name__)
+_LEX = load_lexicon()
 
 #: ACLED's hierarchy of types for one incident (coding guide §0), highest first
 TYPE_RANK = {
@@ -65,69 +66,6 @@ TYPE_RANK = {
 #: inside a type, the heading order is the ranking
 SUB_RANK = {sub: n for subs in EVENT_TYPES.values() for n, sub in enumerate(subs)}
 
-CIVILIAN_WORDS = frozenset(
-    [
-        "civilian",
-        "villager",
-        "resident",
-        "farmer",
-        "people",
-        "child",
-        "woman",
-        "man",
-        "passenger",
-        "worshipper",
-        "student",
-        "family",
-        "journalist",
-        "teacher",
-        "trader",
-        "shepherd",
-        "herder",
-        "pilgrim",
-        "patient",
-        "doctor",
-        "aid",
-        "worker",
-        "refugee",
-        "boy",
-        "girl",
-        "person",
-    ]
-)
-ARMED_WORDS = frozenset(
-    [
-        "soldier",
-        "troop",
-        "force",
-        "army",
-        "military",
-        "police",
-        "policeman",
-        "officer",
-        "militant",
-        "fighter",
-        "rebel",
-        "insurgent",
-        "militia",
-        "militiaman",
-        "gunman",
-        "guard",
-        "base",
-        "post",
-        "checkpoint",
-        "convoy",
-        "patrol",
-        "outpost",
-        "garrison",
-        "unit",
-        "member",
-        "jihadist",
-        "commander",
-        "personnel",
-        "serviceman",
-    ]
-)
 PLACE_PREPS = {
     "in": 1,
     "at": 1,
@@ -157,6 +95,8 @@ PARTICIPANTS = frozenset(
         "hostage",
     ]
 )
+TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 STATE_VERBS = frozenset(
     [
         "be",
@@ -212,10 +152,15 @@ class EventDetector:
         lex = self.lex
         doc = sent.doc
         found: list[_Trigger] = []
+        long_words = [t for t in sent if t.is_alpha and len(t) > 3]
+        # "Idlib Militants Execute Three Civilians": in a title-case headline, capitals mark no name
+        headline = len(long_words) >= 3 and sum(t.is_title for t in long_words) >= 0.7 * len(
+            long_words
+        )
         i = sent.start
         while i < sent.end:
             tok = doc[i]
-            if in_regions(tok.idx, quotes) or _is_name_part(tok):
+            if in_regions(tok.idx, quotes) or (not headline and _is_name_part(tok)):
                 i += 1
                 continue
             lemma = tok.lemma_.lower()
@@ -274,6 +219,7 @@ class EventDetector:
                 groups.append(_Group([trig], sent))
             else:
                 home.triggers.append(trig)
+        casualty = [c for c in casualty if not cumulative(doc[c.head])]
         if not groups and casualty:
             groups.append(_Group(list(casualty), sent))
         elif casualty:
@@ -346,18 +292,31 @@ class EventDetector:
         return trig.sub, 0.55
 
     def _decide_casualty(self, tok: Token, sent: SpacySpan) -> tuple[str, float]:
-        """A toll with no other trigger ("Gunmen killed seven farmers") is an event only when an
-        armed actor, a weapon or armed victims are named: floods and crime kill too."""
+        """A toll with no other trigger ("Gunmen killed seven farmers", "5 killed in Zahra") is an
+        event unless the sentence tells a disaster, an accident or a crime (coding guide §2)."""
+        lemmas = {t.lemma_.lower() for t in sent}
+        victims = _target_kind(tok)
+        armed_agent = _armed_agent(tok)
+        if lemmas & _LEX.non_event_words and not armed_agent:
+            return "Armed clash", 0.0
         by_weapon = self._context_sub(sent)
         if by_weapon:
             return by_weapon, 0.55
-        victims = _target_kind(tok)
-        armed_agent = _armed_agent(tok)
-        if victims == "civilian" and armed_agent:
-            return "Attack", 0.5
-        if victims == "armed" or armed_agent:
+        if victims == "armed" or (armed_agent and victims != "civilian"):
             return "Armed clash", 0.45
-        return "Armed clash", 0.0
+        if victims == "civilian" or armed_agent or lemmas & _LEX.means_words:
+            return "Attack", 0.45
+        return "Armed clash", 0.35
+
+    def _civil_context(self, group: _Group) -> bool:
+        """A disaster, accident, crime or diplomatic row told with no armed actor (§2): an
+        explosion at a chemical plant, smugglers intercepted, diplomats expelled."""
+        lemmas = {t.lemma_.lower() for t in group.sent}
+        if not lemmas & self.lex.non_event_words or lemmas & self.lex.armed_words:
+            return False
+        return not any(
+            ent.label_ in ("ORG", "NORP") and _names_armed_group(ent) for ent in group.sent.ents
+        )
 
     # -- aggregates and plural references -----------------------------------------------------
     def plural_status(self, group: _Group) -> str:
@@ -404,13 +363,9 @@ class EventDetector:
                 ):
                     return "aggregate"
                 return "event"
-            # "attacks on aid workers are rising", "militias have carried out attacks": statements
-            # about many events, not a report of one (headlines' "airstrikes kill 20" is one)
-            verb = governing_verb(tok)
-            if verb.lemma_.lower() in STATE_VERBS or any(
-                c.dep_ == "aux" and c.lemma_ == "have" and c.tag_ in ("VBP", "VBZ")
-                for c in verb.children
-            ):
+            # "attacks on aid workers are rising": a statement about many events, not a report of
+            # one (a headline's "airstrikes kill 20" is one)
+            if governing_verb(tok).lemma_.lower() in STATE_VERBS:
                 return "generic"
         return "event"
 
@@ -470,7 +425,7 @@ class EventDetector:
         sp = doc.doc
         assert sp is not None
         group.sub, group.score = self.classify(group)
-        if group.score <= 0.0:
+        if group.score <= 0.0 or self._civil_context(group):
             return
         head = sp[group.triggers[0].head]
         group.time = governing_time(doc, head.i)
@@ -623,7 +578,11 @@ class _Event:
 
 
 def is_irrealis(tok: Token, lex: Lexicon) -> bool:
-    """A modal, a negation, or a planning, denying or reporting-about word governs the word."""
+    """A modal, a negation, or a planning, denying or reporting-about word governs the word.
+
+    A governing verb or noun counts only when the word stands in its complement ("threatened to
+    attack", "plans for an offensive"), not as its subject ("the massacre claimed 11 lives").
+    """
     chain = [tok, *ancestors(tok, limit=8)]
     for n, node in enumerate(chain):
         for child in node.children:
@@ -632,20 +591,38 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
             if child.dep_ == "neg" and node.pos_ in ("VERB", "AUX") and n <= 2:
                 return True
         lemma = node.lemma_.lower()
-        if n > 0 and node.pos_ == "VERB" and lemma in lex.modal_verbs:
+        below = chain[n - 1] if n > 0 else None
+        governed = below is not None and below.dep_ not in SUBJECT_DEPS
+        if (
+            governed
+            and node.pos_ == "VERB"
+            and lemma in lex.modal_verbs
+            and not _claims_lives(node)
+        ):
             return True
         if (
-            n > 0
+            governed
             and node.pos_ in ("NOUN", "ADJ")
             and (lemma in lex.modal_nouns or lemma == "responsible")
         ):
             return True
-        # "the militias continue to carry out these attacks": habitual, not one event
-        if node.pos_ == "VERB" and node.tag_ in ("VBP", "VBZ") and lemma == "continue":
-            return True
         if node.dep_ == "ROOT":
             break
     return False
+
+
+def cumulative(tok: Token) -> bool:
+    """ "raising to 212 the number of people killed", "the death toll rose": a running total."""
+    return any(a.lemma_.lower() in TOTAL_WORDS for a in ancestors(tok, limit=4)) or any(
+        c.lemma_.lower() in TOTAL_WORDS for c in tok.children if c.dep_ in ("nsubj", "compound")
+    )
+
+
+def _claims_lives(verb: Token) -> bool:
+    """ "claimed the lives of 11": a toll, not a claim of responsibility."""
+    return verb.lemma_.lower() == "claim" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in ("life", "live") for c in verb.children
+    )
 
 
 def _same_incident(a: _Event, b: _Event) -> bool:
@@ -795,9 +772,9 @@ def _target_kind(tok: Token) -> str | None:
     for cand in candidates:
         for t in cand.subtree:
             lemma = t.lemma_.lower()
-            if lemma in CIVILIAN_WORDS:
+            if lemma in _LEX.civilian_words:
                 return "civilian"
-            if lemma in ARMED_WORDS:
+            if lemma in _LEX.armed_words:
                 return "armed"
     return None
 
@@ -845,6 +822,13 @@ def _pronoun_subject(tok: Token) -> bool:
     )
 
 
+def _names_armed_group(ent: SpacySpan) -> bool:
+    from ..actors import get_actor_dictionary
+
+    actor = get_actor_dictionary().lookup(ent, None)
+    return actor is not None and actor.type not in ("civilians", "protesters")
+
+
 def _armed_agent(tok: Token) -> bool:
     """The one who killed is an armed or organized actor ("gunmen", "the army", "Boko Haram")."""
     from ..actors import get_actor_dictionary
@@ -858,7 +842,7 @@ def _armed_agent(tok: Token) -> bool:
     for agent_prep in (c for c in verb.children if c.dep_ == "agent"):
         agents.extend(c for c in agent_prep.children if c.dep_ == "pobj")
     for agent in agents:
-        if any(t.lemma_.lower() in ARMED_WORDS for t in agent.subtree):
+        if any(t.lemma_.lower() in _LEX.armed_words for t in agent.subtree):
             return True
         actor = get_actor_dictionary().lookup(
             agent.doc[agent.left_edge.i : agent.right_edge.i + 1], None
