@@ -16,9 +16,11 @@ from spacy.tokens import Token
 
 from ..actors import ROLE_HEADS, ActorDictionary, country_phrase, get_actor_dictionary
 from ..config import Settings
+from ..gazetteer import Gazetteer, get_gazetteer
 from ..pipeline import register_stage
-from ..records import Actor, Document, Event, EventMention
+from ..records import Actor, Document, Event, EventMention, Place
 from ..syntax import ancestors, governing_verb, phrase_text
+from .places import to_place
 
 LIGHT_VERBS = frozenset(
     [
@@ -55,8 +57,9 @@ KILL_VERBS = frozenset(
 
 
 class ActorFinder:
-    def __init__(self) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
         self.dictionary: ActorDictionary = get_actor_dictionary()
+        self.gazetteer = gazetteer or get_gazetteer()
 
     def __call__(self, doc: Document) -> Document:
         if doc.doc is None:
@@ -101,6 +104,8 @@ class ActorFinder:
                     history.append((tok.i, actor))
         self._inherit(doc, history)
         for event in doc.events:
+            if event.location is None:
+                event.location = self._home_country(event)
             _apply_conventions(event)
         return doc
 
@@ -119,6 +124,19 @@ class ActorFinder:
             source = doc.mentions[mention.antecedent]
             agent, _ = self.roles(doc.doc[source.token_i])
             event.actor1 = self.resolve(agent, country, history)
+
+    def _home_country(self, event: Event) -> Place | None:
+        """An event with no place named happened, at least, in the home country of the armed
+        group that acted or suffered it ("ISIS executes 4 spies"): the country, precision 3.
+        State forces are left out: they act abroad too."""
+        for actor in (event.actor1, event.actor2):
+            if actor is None or not actor.country_code:
+                continue
+            if actor.type in ("rebel_group", "political_militia", "identity_militia"):
+                country = self.gazetteer.country(actor.country_code)
+                if country is not None:
+                    return to_place(country)
+        return None
 
     # -- roles --------------------------------------------------------------------------------
     def roles(self, trigger: Token) -> tuple[Token | None, Token | None]:
@@ -295,4 +313,4 @@ def _apply_conventions(event: Event) -> None:
 @register_stage("actors", reads=("doc", "mentions", "events"), writes=("events",))
 def make_actors(settings: Settings) -> ActorFinder:
     """Find actor1 and actor2 of each event and normalize them through the actor dictionary."""
-    return ActorFinder()
+    return ActorFinder(get_gazetteer(settings))

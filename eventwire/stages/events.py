@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -414,11 +414,22 @@ class EventDetector:
             for group in self.group(triggers, sent):
                 self._build(doc, group, events)
         events = _consolidate(events)
-        for n, ev in enumerate(events):
+        fallback = _article_place(doc)
+        finished: list[Event] = []
+        for ev in events:
+            if not ev.places and fallback is not None:
+                ev.places = [fallback]
+            event = ev.finish(doc, len(finished))
+            if event.date.text is None and event.date.start is not None:
+                doc.warnings.append(
+                    f"event {event.id}: no date expression governs it; dated to the week before "
+                    "publication (precision week)"
+                )
             for m in ev.mentions:
-                m.event_index = n
-        doc.events = [e.finish(doc, n) for n, e in enumerate(events)]
-        doc.events = [e for e in doc.events if e.confidence >= self.min_confidence]
+                m.event_index = len(finished) if event.confidence >= self.min_confidence else None
+            if event.confidence >= self.min_confidence:
+                finished.append(event)
+        doc.events = finished
         return doc
 
     def _build(self, doc: Document, group: _Group, events: list[_Event]) -> None:
@@ -625,6 +636,22 @@ def _claims_lives(verb: Token) -> bool:
     )
 
 
+def _article_place(doc: Document) -> tuple[PlaceMention, int] | None:
+    """Where an article's events happen when a sentence names no place: the first town, site or
+    province the article names as a location (a report's dateline or lead), never nearer than
+    "near" (precision 2). A one-sentence text has no such context."""
+    if doc.doc is None or sum(1 for _ in doc.doc.sents) < 2:
+        return None
+    for pm in doc.places:
+        if (
+            pm.locational
+            and pm.place is not None
+            and pm.feature not in ("country", "continent", "region")
+        ):
+            return pm, max(pm.place.precision, 2)
+    return None
+
+
 def _same_incident(a: _Event, b: _Event) -> bool:
     """ACLED's unit: one type, one place, one day. A report's headline or a follow-up sentence
     with no date or place of its own tells the same incident again."""
@@ -662,8 +689,9 @@ def _event_date(time: TimeMention | None, published: date | None) -> tuple[DateI
     if time is not None and time.date is not None and time.date.start is not None:
         return time.date, True
     if published is not None:
-        # ACLED dates an undated report to its week: the publication date, precision week
-        return DateInfo(start=published, end=published, precision="week", text=None), False
+        # ACLED dates an undated report to its week: the seven days that end on publication
+        week = DateInfo(start=published - timedelta(days=6), end=published, precision="week")
+        return week, False
     return DateInfo(start=None, end=None, precision="day", text=None), False
 
 
