@@ -96,6 +96,7 @@ class ActorDictionary:
         for gen in raw["generic"]:
             for word in gen["words"]:
                 self.generic[tuple(normalize(word).split())] = _Generic(gen["type"], gen["name"])
+        self.group_words = frozenset(normalize(w) for w in raw["group_words"]["words"])
         self.max_len = max(
             len(k) for k in [*self.groups, *self.institutions, *self.generic, *self.military]
         )
@@ -130,6 +131,9 @@ class ActorDictionary:
                 if iso:
                     return self._state(iso, "military", text, event_country)
         country = self._country_in(span)
+        named = self._named_group(span, country)
+        if named is not None:
+            return self._make(named[0], named[1], event_country, text, event_country)
         # "police", "government troops" with no country named: the forces of the event's country
         home = country or event_country
         for _, _, key in self._windows(words):
@@ -158,6 +162,21 @@ class ActorDictionary:
             # a state as the agent of violence ("Israel struck ..."): its forces
             return self._state(country, "military", text, event_country)
         return None
+
+    def _named_group(self, span: SpacySpan, country: str | None) -> tuple[str, str] | None:
+        """A proper name with an organization word that names no state: "al-Fateh Army",
+        "Jaysh al-Izza", "the Popular Resistance in Daraa" (not "the Syrian army")."""
+        if country is not None:
+            return None
+        words = {normalize(t.text) for t in span}
+        kind = words & self.group_words
+        names = [t for t in span if t.pos_ == "PROPN" and normalize(t.text) not in self.group_words]
+        if not kind or not names or span.root.ent_type_ in ("GPE", "LOC"):
+            return None
+        first = min(t.i for t in names + [t for t in span if normalize(t.text) in kind])
+        name = span.doc[first : span.end].text.strip(" “”\"'")
+        type_ = "political_militia" if kind & {"militia", "militias"} else "rebel_group"
+        return name, type_
 
     def _country_in(self, span: SpacySpan) -> str | None:
         countries = get_countries()
