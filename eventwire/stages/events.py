@@ -95,6 +95,8 @@ PARTICIPANTS = frozenset(
         "hostage",
     ]
 )
+POLICE_WORDS = frozenset({"police", "policeman", "officer"})
+VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
 TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 STATE_VERBS = frozenset(
@@ -311,8 +313,11 @@ class EventDetector:
     def _civil_context(self, group: _Group) -> bool:
         """A disaster, accident, crime or diplomatic row told with no armed actor (§2): an
         explosion at a chemical plant, smugglers intercepted, diplomats expelled."""
-        lemmas = {t.lemma_.lower() for t in group.sent}
-        if not lemmas & self.lex.non_event_words or lemmas & self.lex.armed_words:
+        # nouns only: "a chemical plant" is a cue, "planted a bomb" is not
+        lemmas = {t.lemma_.lower() for t in group.sent if t.pos_ in ("NOUN", "PROPN", "ADJ")}
+        lemmas |= {t.lemma_.lower() for t in group.sent if t.pos_ == "VERB"} & VERB_CUES
+        # the police are in every crime story: only soldiers and armed groups make it political
+        if not lemmas & self.lex.non_event_words or lemmas & (self.lex.armed_words - POLICE_WORDS):
             return False
         return not any(
             ent.label_ in ("ORG", "NORP") and _names_armed_group(ent) for ent in group.sent.ents

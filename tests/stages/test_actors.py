@@ -63,3 +63,23 @@ def test_protesters_are_actor1(first_event) -> None:
     event = first_event("Police fired tear gas at hundreds of protesters in the capital.")
     assert event.sub_event_type == "Protest with intervention"
     assert event.actor1 is not None and event.actor1.type == "protesters"
+
+
+def test_named_group_is_not_the_state_army(first_event) -> None:
+    event = first_event("The al-Fateh Army executed five men in the town square on Monday.")
+    assert event.actor1 is not None
+    assert event.actor1.type == "rebel_group"
+    assert "Fateh" in event.actor1.name
+
+
+def test_bare_police_are_the_local_state(make_doc, settings) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    result = Pipeline(settings)(
+        Article(text="Police arrested 40 members of the banned party in Harare on Monday.", published=PUB)
+    )
+    assert result.events
+    actor = result.events[0].actor1
+    assert actor is not None and actor.name == "Police Forces of Zimbabwe"
+    assert actor.type == "state_forces"

@@ -128,3 +128,41 @@ def test_event_ids_are_stable(make_doc, detector) -> None:
     first = [e.id for e in detector(make_doc(text, PUB)).events]
     second = [e.id for e in detector(make_doc(text, PUB)).events]
     assert first and first == second
+
+
+def test_running_totals_are_not_events(run) -> None:
+    doc = run("The shelling raised to 212 the number of people killed since the truce began.")
+    assert all(e.fatalities is None or e.fatalities.count != 212 for e in doc.events)
+
+
+def test_a_massacre_that_claimed_lives_is_an_event(run) -> None:
+    doc = run("A massacre by government warplanes claimed the lives of 11 villagers on Monday.")
+    assert doc.events
+    assert doc.events[0].event_type == "Explosions/Remote violence"
+
+
+def test_disaster_and_crime_without_armed_actor_give_no_event(run) -> None:
+    for text in (
+        "A chemical plant exploded on Thursday, killing six workers.",
+        "Police intercepted 20 smugglers taking migrants across the border.",
+        "At least ten people died after drinking alcohol laced with toxins.",
+    ):
+        assert run(text).events == [], text
+
+
+def test_undated_event_spans_the_week_before_publication(run) -> None:
+    doc = run("Gunmen killed seven farmers in their fields.")
+    assert doc.events
+    d = doc.events[0].date
+    assert (d.start, d.end, d.precision) == (date(2023, 5, 6), PUB, "week")
+    assert any("no date expression" in w for w in doc.warnings)
+
+
+def test_one_incident_told_twice_is_one_event(run) -> None:
+    doc = run(
+        "Clashes in the border town.\n"
+        "Rebels attacked an army post outside the town on Monday, killing five soldiers. "
+        "Troops later repelled the attack."
+    )
+    assert len(doc.events) == 1
+    assert len(doc.events[0].evidence) >= 2
