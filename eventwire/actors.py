@@ -129,7 +129,7 @@ class ActorDictionary:
             if key in self.institutions:
                 iso = self.institutions[key]
                 if iso:
-                    return self._state(iso, "military", text, event_country)
+                    return self.state(iso, "military", text, event_country)
         country = self._country_in(span)
         named = self._named_group(span, country)
         if named is not None:
@@ -138,9 +138,9 @@ class ActorDictionary:
         home = country or event_country
         for _, _, key in self._windows(words):
             if key in self.police and home:
-                return self._state(home, "police", text, event_country)
+                return self.state(home, "police", text, event_country)
             if key in self.military and home:
-                return self._state(home, "military", text, event_country)
+                return self.state(home, "military", text, event_country)
         # a generic word names the actor only as the phrase's head ("armed men", not "regard for
         # civilian lives")
         head_words = normalize(
@@ -160,7 +160,7 @@ class ActorDictionary:
                 return Actor(name=name, type=gen.type, country_code=event_country, text=text)  # type: ignore[arg-type]
         if country and len(words) <= 3 and any(t.ent_type_ == "GPE" for t in span):
             # a state as the agent of violence ("Israel struck ..."): its forces
-            return self._state(country, "military", text, event_country)
+            return self.state(country, "military", text, event_country)
         return None
 
     def _named_group(self, span: SpacySpan, country: str | None) -> tuple[str, str] | None:
@@ -191,7 +191,7 @@ class ActorDictionary:
                 return iso
         return None
 
-    def _state(self, iso: str, branch: str, text: str, event_country: str | None) -> Actor:
+    def state(self, iso: str, branch: str, text: str, event_country: str | None) -> Actor:
         kind = "Police Forces" if branch == "police" else "Military Forces"
         name = f"{kind} of {country_phrase(iso) or iso}"
         return self._make(name, "state_forces", iso, text, event_country)

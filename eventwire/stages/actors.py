@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from ..actors import ROLE_HEADS, ActorDictionary, country_phrase, get_actor_dictionary
 from ..config import Settings
+from ..countries import get_countries
 from ..gazetteer import Gazetteer, get_gazetteer
 from ..pipeline import register_stage
 from ..records import Actor, Document, Event, EventMention, Place
@@ -156,6 +157,8 @@ class ActorFinder:
         # a relative pronoun subject ("the strike that killed"): the head noun's agent instead
         if agent is not None and agent.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
             agent = self.roles(verb.head)[0]
+        if agent is not None and agent.i == trigger.i:
+            agent = None  # "Israeli strikes killed 12": the act is the subject, not the actor
         if trigger.pos_ == "NOUN":
             for child in trigger.children:
                 if child.dep_ == "poss" or (
@@ -237,6 +240,11 @@ class ActorFinder:
         actor = self.dictionary.lookup(phrase_text(tok), country)
         if actor is not None:
             return actor
+        # "Israeli strikes", "Russia's airstrike": a state named on the act is its forces
+        if tok.dep_ in ("amod", "compound", "poss") and tok.head.pos_ == "NOUN":
+            iso = get_countries().code_of_word(tok.text)
+            if iso is not None:
+                return self.dictionary.state(iso, "military", tok.text, country)
         for conj in (c for c in tok.children if c.dep_ == "conj"):
             found = self.dictionary.lookup(phrase_text(conj), country)
             if found is not None:

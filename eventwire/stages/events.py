@@ -327,6 +327,8 @@ class EventDetector:
     def plural_status(self, group: _Group) -> str:
         """'event', 'aggregate', or 'generic' (a habitual or back-reference: no new event)."""
         doc = group.sent.doc
+        if all(t.kind == "casualty" for t in group.triggers) and _long_period(group.time):
+            return "aggregate"  # "1,000 people have been killed across the country since January"
         for trig in group.triggers:
             tok = doc[trig.head]
             if (
@@ -500,13 +502,28 @@ class EventDetector:
         tok = sp[group.triggers[0].head]
         if tok.dep_ == "conj":
             tok = tok.head
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            tok = tok.head.head  # "three days of protests": the period is what is counted
         q = quantity_of(tok)
-        sub = tok.subtree
-        first = min(t.i for t in tok.subtree)
-        last = max(t.i for t in sub)
+        if all(t.kind == "casualty" for t in group.triggers):
+            # a toll over a period: the clause says it all ("1,000 people killed since January")
+            tok = governing_verb(tok)
+            q = next(
+                (quantity_of(c) for c in tok.children if c.dep_ in ("nsubjpass", "dobj", "nsubj")),
+                None,
+            )
+            clause = [t.i for t in tok.subtree]
+        else:
+            clause = [t.i for t in tok.subtree]
+        first, last = min(clause), max(clause)
+        if tok.head.i != tok.i and tok.dep_ in ("nsubj", "nsubjpass"):
+            # the subject and its verb: "three days of protests left 23 dead"
+            first, last = min(first, tok.head.i), max(last, max(t.i for t in tok.head.subtree))
         if q is not None:
             first = min(first, q.start)
-        desc = sp[first : last + 1].text
+        desc = sp[first : last + 1].text.rstrip(" .,;")
+        if tok.lemma_.lower() in TIME_UNITS:
+            q = None  # "three days of protests": days, not the number of events
         countries = []
         for pm in doc.places:
             span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
@@ -655,6 +672,16 @@ def _article_place(doc: Document) -> tuple[PlaceMention, int] | None:
         ):
             return pm, max(pm.place.precision, 2)
     return None
+
+
+def _long_period(time: TimeMention | None) -> bool:
+    """A month, a year, or a range of more than a week ("since January")."""
+    if time is None or time.date is None or time.date.start is None:
+        return False
+    if time.date.precision in LONG_PRECISIONS:
+        return True
+    end = time.date.end or time.date.start
+    return time.date.precision == "range" and (end - time.date.start).days > 7
 
 
 def _same_incident(a: _Event, b: _Event) -> bool:

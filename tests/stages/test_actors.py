@@ -83,3 +83,8 @@ def test_bare_police_are_the_local_state(make_doc, settings) -> None:
     actor = result.events[0].actor1
     assert actor is not None and actor.name == "Police Forces of Zimbabwe"
     assert actor.type == "state_forces"
+
+
+def test_a_state_named_on_the_act_is_its_forces(first_event) -> None:
+    event = first_event("Israeli strikes killed 12 people on Tuesday.")
+    assert event.actor1 is not None and event.actor1.name == "Military Forces of Israel"

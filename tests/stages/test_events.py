@@ -166,3 +166,15 @@ def test_one_incident_told_twice_is_one_event(run) -> None:
     )
     assert len(doc.events) == 1
     assert len(doc.events[0].evidence) >= 2
+
+
+def test_a_toll_over_a_period_is_an_aggregate(run) -> None:
+    doc = run("More than 1,000 people have been killed across the country since January.")
+    assert doc.events == []
+    assert doc.aggregates and doc.aggregates[0].count == 1000
+
+
+def test_days_of_protests_are_an_aggregate(run) -> None:
+    doc = run("Three days of protests left 23 dead in the capital.")
+    assert doc.events == []
+    assert doc.aggregates and "protests" in doc.aggregates[0].description
