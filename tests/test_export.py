@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import logging
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -219,6 +220,7 @@ def test_csv_columns_and_values() -> None:
         "source_url": "https://example.org/news/1",
         "article_id": "art-1",
         "event_id": "ev-1",
+        "corrected": "false",
     }
 
 
@@ -337,3 +339,22 @@ def test_rows_from_results_pairs_each_event_with_its_article() -> None:
         ("art-1", "ev-2"),
         ("art-2", "ev-3"),
     ]
+
+
+def test_exports_stream_chunks_before_the_rows_run_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventwire import export
+
+    monkeypatch.setattr(export, "CHUNK_CHARS", 100)
+    consumed = 0
+
+    def rows() -> Iterator[tuple[ArticleInfo, Event]]:
+        nonlocal consumed
+        for i in range(1000):
+            consumed += 1
+            yield ARTICLE, strike(id=f"ev-{i}")
+
+    for make in (export.iter_csv, export.iter_geojson, export.iter_event_jsonl):
+        consumed = 0
+        chunks = make(rows())
+        first = next(chunks)
+        assert first and consumed < 10, make.__name__

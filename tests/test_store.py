@@ -111,7 +111,7 @@ def test_v1_file_is_upgraded_and_keeps_its_data(db: Path, monkeypatch: pytest.Mo
         m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
         with Store(db) as old:
             assert old.version == 1
-            old.add(article, result, fingerprint="v1")
+            _add_v1(old.conn, article, result, fingerprint="v1")
 
     conn = sqlite3.connect(db)
     indexes_before = {
@@ -125,10 +125,70 @@ def test_v1_file_is_upgraded_and_keeps_its_data(db: Path, monkeypatch: pytest.Mo
         assert list(store.results()) == [result]
         assert store.fingerprint(article.text) == "v1"
         assert [e.id for _, e in store.query(country="IQ")] == ["e1"]
+        # migration 3 filled the new columns and the full-text index from the stored JSON
+        assert [e.id for _, e in store.query(text="x")] == ["e1"]
+        assert [e.id for _, e in store.query(actor="testland")] == ["e1"]
+        assert store.page(limit=1).rows[0].position[0] == "2024-02-08"
     conn = sqlite3.connect(db)
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     conn.close()
     assert {"events_country", "events_date", "events_event_type"} <= indexes
+
+
+def _add_v1(
+    conn: sqlite3.Connection, article: Article, result: ArticleResult, fingerprint: str
+) -> None:
+    """Store an article as eventwire's schema 1 did (today's add writes today's columns)."""
+    key = store_module.content_hash(article.text)
+    info = result.article
+    conn.execute(
+        "INSERT INTO articles (key, id, url, title, published, source, language, text,"
+        " warnings, ingested_at, pipeline_fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            key,
+            info.id,
+            info.url,
+            info.title,
+            info.published.isoformat() if info.published else None,
+            info.source,
+            info.language,
+            article.text,
+            '["a warning"]',
+            "2024-02-09T00:00:00+00:00",
+            fingerprint,
+        ),
+    )
+    for i, event in enumerate(result.events):
+        loc = event.location
+        conn.execute(
+            "INSERT INTO events (article_key, ordinal, id, event_type, sub_event_type,"
+            " date_start, date_end, date_precision, country_code, latitude, longitude,"
+            " fatalities, actor1_name, actor2_name, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                i,
+                event.id,
+                event.event_type,
+                event.sub_event_type,
+                str(event.date.start),
+                str(event.date.end or event.date.start),
+                event.date.precision,
+                loc.country_code if loc else None,
+                loc.latitude if loc else None,
+                loc.longitude if loc else None,
+                event.fatalities.count if event.fatalities else None,
+                event.actor1.name if event.actor1 else None,
+                event.actor2.name if event.actor2 else None,
+                event.model_dump_json(),
+            ),
+        )
+    for table, records in (("aggregates", result.aggregates), ("quotes", result.quotes)):
+        for i, record in enumerate(records):
+            conn.execute(
+                f"INSERT INTO {table} (article_key, ordinal, data) VALUES (?, ?, ?)",
+                (key, i, record.model_dump_json()),
+            )
 
 
 def test_newer_schema_is_refused(db: Path) -> None:
@@ -375,3 +435,36 @@ def test_query_filters_combine_and_limit(filled: Store) -> None:
     assert ids(filled.query(limit=0)) == []
     with pytest.raises(StoreError):
         list(filled.query(limit=-1))
+
+
+def test_page_cursor_continues_after_the_last_row(filled: Store) -> None:
+    first = filled.page(limit=3)
+    assert [r.event.id for r in first.rows] == ["a2-strike", "a1-clash", "a1-strike"]
+    assert first.next_cursor is not None
+    rest = filled.page(limit=10, cursor=first.next_cursor)
+    assert [r.event.id for r in rest.rows] == [
+        "a1-strike2",
+        "a2-same-day",
+        "a2-attack",
+        "a1-protest",
+    ]
+    assert rest.next_cursor is None
+    back = filled.page(limit=2, descending=True)
+    assert [r.event.id for r in back.rows] == ["a1-protest", "a2-attack"]
+    with pytest.raises(store_module.QueryError):
+        filled.page(cursor=first.next_cursor, descending=True)
+    with pytest.raises(store_module.QueryError):
+        filled.page(cursor="garbage!")
+
+
+def test_count_and_stats_follow_the_filters(filled: Store) -> None:
+    flt = store_module.EventFilter(event_type="Air/drone strike")
+    assert filled.count_events(flt) == 4
+    stats = filled.stats(flt)
+    assert stats["total"] == 4 and stats["by_type"] == {"Explosions/Remote violence": 4}
+    assert filled.stats(flt.without_dates())["total"] == 4
+
+
+def test_bad_bbox_is_a_query_error(filled: Store) -> None:
+    with pytest.raises(store_module.QueryError, match="latitudes"):
+        list(filled.query(bbox=(0.0, 50.0, 10.0, 40.0)))

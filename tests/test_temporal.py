@@ -129,6 +129,30 @@ CASES = [
     # forward-looking words keep their real, later dates
     ("tomorrow", THU, "DATE", "2024-02-09", "2024-02-09", "2024-02-09", "day"),
     ("next week", THU, "DATE", "2024-W07", "2024-02-12", "2024-02-18", "week"),
+    ("the end of this week", THU, "DATE", "2024-W06", "2024-02-10", "2024-02-11", "range"),
+    # durations as TimeML writes them: halves in the next unit, vague lengths with X
+    ("two and a half years", THU, "DURATION", "P2Y6M", None, None, "range"),
+    ("2 1/2 years", THU, "DURATION", "P2Y6M", None, None, "range"),
+    ("a minute and a half", THU, "DURATION", "PT1M30S", None, None, "range"),
+    ("at least 20 more years", THU, "DURATION", "P20Y", None, None, "range"),
+    ("barely a month", THU, "DURATION", "P1M", None, None, "range"),
+    ("the last twenty four hours", THU, "DURATION", "PT24H", "2024-02-07", "2024-02-08", "range"),
+    ("in recent weeks", THU, "DATE", "PAST_REF", None, None, "day"),
+    ("the coming months", THU, "DATE", "FUTURE_REF", None, None, "day"),
+    ("the days ahead", THU, "DATE", "FUTURE_REF", None, None, "day"),
+    ("past years", THU, "DATE", "PAST_REF", None, None, "day"),
+    ("centuries", THU, "DURATION", "PXCE", None, None, "range"),
+    ("each July", THU, "SET", "XXXX-07", None, None, "range"),
+    ("every Friday", THU, "SET", "XXXX-WXX-5", None, None, "range"),
+    # parts of a day: before their day too; alone, a time of an unnamed day
+    ("mid-afternoon yesterday", THU, "TIME", "2024-02-07TAF", "2024-02-07", "2024-02-07", "day"),
+    ("the night of Jan. 28", THU, "TIME", "2024-01-28TNI", "2024-01-28", "2024-01-28", "day"),
+    ("late Friday night", THU, "TIME", "2024-02-02TNI", "2024-02-02", "2024-02-02", "day"),
+    ("the morning", THU, "TIME", "TMO", None, None, "day"),
+    ("noon Saturday", THU, "TIME", "2024-02-03T12:00", "2024-02-03", "2024-02-03", "day"),
+    # the end of the current period
+    ("the end of the month", THU, "DATE", "2024-02", "2024-02-21", "2024-02-29", "range"),
+    ("by year-end", THU, "DATE", "2024", "2024-09-01", "2024-12-31", "range"),
 ]
 
 
@@ -363,3 +387,53 @@ def test_any_word_salad_resolves_or_not_without_error(words, published):
     r = resolve(" ".join(words), published, anchor=date(2024, 1, 31))
     if r is not None and r.date.start is not None and r.date.end is not None:
         assert r.date.start <= r.date.end
+
+
+# --- reading forward: a clause that looks ahead ("talks will resume Monday") ----------------------
+
+
+@given(published=PUBLISHED, weekday=st.integers(0, 6))
+def test_forward_weekday_is_the_next_one(published, weekday):
+    r = resolve(WEEKDAYS[weekday], published, forward=True)
+    assert r is not None and r.date.start == r.date.end
+    assert r.date.start.weekday() == weekday
+    assert published < r.date.start <= published + timedelta(days=7)
+
+
+@given(published=PUBLISHED, day=st.dates(min_value=date(2000, 1, 1), max_value=date(2000, 12, 31)))
+def test_forward_month_day_is_the_earliest_not_before_publication(published, day):
+    r = resolve(f"{MONTHS[day.month - 1]} {day.day}", published, forward=True)
+    assert r is not None
+    got = r.date.start
+    assert (got.month, got.day) == (day.month, day.day)
+    assert got >= published
+    earlier = got.replace(year=got.year - 4 if (got.month, got.day) == (2, 29) else got.year - 1)
+    assert earlier < published
+
+
+@given(published=PUBLISHED, month=st.integers(1, 12))
+def test_forward_month_is_this_one_or_a_later_one(published, month):
+    r = resolve(f"in {MONTHS[month - 1]}", published, forward=True)
+    assert r is not None and r.date.start.month == month
+    assert r.date.end >= published
+    assert r.date.start <= published + timedelta(days=366)
+
+
+@given(
+    published=PUBLISHED, text=st.sampled_from(["since mid-October", "since Jan. 28", "since May"])
+)
+def test_since_looks_back_even_forward(published, text):
+    back, ahead = resolve(text, published), resolve(text, published, forward=True)
+    assert back is not None and ahead is not None
+    assert ahead.date == back.date
+    assert ahead.date.start <= ahead.date.end == published
+
+
+def test_forward_leaves_words_with_their_own_direction_alone():
+    for text in ("last Friday", "yesterday", "two days ago", "Jan. 28, 2024", "last week"):
+        assert resolve(text, THU, forward=True) == resolve(text, THU), text
+
+
+def test_noon_is_a_word_not_part_of_afternoon():
+    r = resolve("the afternoon of Jan. 28", THU)
+    assert r is not None and r.value == "2024-01-28TAF"

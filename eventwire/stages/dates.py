@@ -16,15 +16,16 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..config import Settings
+from ..numbers import SMALL, TENS
 from ..pipeline import register_stage
-from ..records import Document, TimeMention
+from ..records import DateInfo, Document, TimeMention
 from ..temporal import Resolution, resolve
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span, Token
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,23 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUMBER = (
-    r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few"
-    r"|several|a couple of|fifteen|twenty|thirty)"
+_NUMBER_WORD = (
+    r"(?:(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(SMALL[1:10]) + r"))?|"
+    + "|".join(sorted(SMALL, key=len, reverse=True))
+    + ")"
 )
-_UNIT = r"(?:hours?|days?|nights?|weeks?|months?|years?|decades?)"
+_NUMBER = (
+    r"(?:\d{1,3}(?:\.\d+)?(?:\s+1/2)?|a few|few|several|a couple of|a dozen|"
+    + _NUMBER_WORD
+    + r")(?:\s+and\s+a\s+half)?"
+)
+_UNIT = r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|quarters?|years?|decades?)"
+_DURATION_PREFIX = (
+    r"(?:(?:about|around|approximately|roughly|nearly|almost|more than|over|less than|under"
+    r"|at least|at most|no more than|up to|just|only|a further|another|an additional|a full"
+    r"|the first|the last|the next|the past|the)\s+)*"
+)
+_DURATION_PREFIX_SOME = _DURATION_PREFIX[:-1] + "+"
 _PART = r"(?:morning|afternoon|evening|night)"
 _MOD = (
     r"(?:since|early|mid|late|the end of|the beginning of|the start of|the middle of"
@@ -62,18 +75,41 @@ _SCAN_PARTS = [
     # calendar periods and spans ending on publication
     r"(?i:(?:since\s+)?(?:earlier|later|early|late)?\s*(?:this|last|next|the past|past)\s+"
     r"(?:week|weekend|month|year))",
-    rf"(?i:(?:since\s+|over\s+|in\s+)?the\s+(?:past|last)\s+{_NUMBER}\s+{_UNIT})",
-    rf"(?i:{_NUMBER}\s+{_UNIT}\s+(?:ago|earlier|later))",
+    # the end of the current period
+    r"(?i:(?:the\s+)?end\s+of\s+the\s+(?:week|month|year)|(?:the\s+)?year(?:-|\s+|'s\s+)end)",
+    # periods that say when without a date of their own
+    r"(?i:the\s+(?:near\s+|distant\s+)?future(?!\s+of\b)|the\s+(?:near|short|long)\s+term"
+    r"|(?:in\s+)?recent\s+(?:days|weeks|months|years|decades)"
+    r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)"
+    r"|the\s+(?:days|weeks|months|years)\s+ahead)",
     rf"(?i:the\s+(?:next|following|previous|same)\s+(?:day|{_PART}))",
     r"(?i:since\s+)?\d{4}-\d{2}-\d{2}",
     # no date of their own, but they say when relative to publication ("recently", "now")
-    r"(?i:now|recently|currently|previously|lately|soon|in the (?:past|future))",
+    r"(?i:now|recently|currently|lately|soon|in the past|current|recent)",
 ]
 _SCAN = re.compile(r"\b(?:" + "|".join(_SCAN_PARTS) + r")\b")
+# Counted periods ("the past two weeks", "three days ago", "at least 20 more years"): their long
+# alternations of number words are slow to try at every word of a text, so they are tried only
+# near a unit word, in a window that reaches far enough back for "no more than twenty-five".
+_COUNTED_PARTS = [
+    rf"(?i:(?:since\s+|over\s+|in\s+)?the\s+(?:past|last)\s+{_NUMBER}\s+{_UNIT})",
+    rf"(?i:(?:a|an|{_NUMBER})\s+{_UNIT}(?:\s+or\s+so)?\s+(?:ago|earlier|later))",
+    # durations: "two and a half years", "at least 20 more years", "a two-day rally"; "a year"
+    # alone is more often a rate ("$2 a year") than a duration, so it needs a word before it
+    rf"(?i:(?:{_DURATION_PREFIX}{_NUMBER}|{_DURATION_PREFIX_SOME}(?:a|an))"
+    rf"(?:\s+|-(?!quarter))(?:(?:more|additional|further)\s+)?{_UNIT}"
+    r"(?:\s+and\s+a\s+half)?(?:\s+or\s+(?:so|two|three))?(?:\s+(?:ago|earlier|later))?)"
+    r"(?![\s-]+old\b|-)",
+]
+_COUNTED = re.compile(r"\b(?:" + "|".join(_COUNTED_PARTS) + r")\b")
+_UNIT_WORD = re.compile(
+    r"\b(?i:second|minute|hour|day|night|week|month|quarter|year|decade|centur)", re.ASCII
+)
+_REACH_BACK, _REACH_ON = 80, 32
 # a word before a spaCy span that changes what the span means
 _WIDEN = re.compile(
     r"\b(?i:since|early|mid|late|last|this|next|earlier|later|the end of|the beginning of"
-    r"|the start of|the middle of)(?:\s*-\s*|\s+)$"
+    r"|the start of|the middle of|each|every)(?:\s*-\s*|\s+)$"
 )
 _TRIM_END = re.compile(r"(?:['’]s|[\s,;:!?\"'’”)\]])+$")
 _ABBREVIATION_END = re.compile(
@@ -82,7 +118,13 @@ _ABBREVIATION_END = re.compile(
     re.IGNORECASE,
 )
 _TRIM_START = re.compile(r"^[\s,;:\"'“(\[]+")
-_LEADING_PREP = re.compile(r"^(?i:in|on|at|during|by|of|over)\s+")
+# "at least" and "over" before a number are part of the expression ("at least 20 years", "over a
+# week"), not the preposition before it
+_LEADING_PREP = re.compile(
+    r"^(?i:in|on|at(?!\s+(?:least|most)\b)|during|by|of|over(?!\s+(?:a|an|\d|one|two|three)\b))\s+"
+)
+# words at the edges of a spaCy entity that are not part of a time expression ("both 1990 and")
+_ENT_EDGES = re.compile(r"^(?i:(?:both|either|from|between)\s+)?(.*?)(?:\s+(?i:and|or|to))?$")
 _GAP = re.compile(r"^[\s,]*(?:(?:at|on|around|about|in the)\s+)?$", re.IGNORECASE)
 
 
@@ -95,11 +137,29 @@ def _candidates(doc: Document) -> Iterator[tuple[int, int]]:
                 continue
             start, end = ent.start_char, ent.end_char
             yield start, end
+            edges = _ENT_EDGES.fullmatch(ent.text)
+            if edges and edges.group(1) != ent.text:
+                yield start + edges.start(1), start + edges.end(1)
             widen = _WIDEN.search(text, max(0, start - 24), start)
             if widen:
                 yield widen.start(), end
     for m in _SCAN.finditer(text):
         yield m.start(), m.end()
+    for lo, hi in _unit_windows(text):
+        for m in _COUNTED.finditer(text, lo, hi):
+            yield m.start(), m.end()
+
+
+def _unit_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around unit words ("days", "years"), overlapping ones merged."""
+    windows: list[tuple[int, int]] = []
+    for m in _UNIT_WORD.finditer(text):
+        lo, hi = max(0, m.start() - _REACH_BACK), min(len(text), m.end() + _REACH_ON)
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        else:
+            windows.append((lo, hi))
+    return windows
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -137,7 +197,7 @@ def find_times(doc: Document) -> list[TimeMention]:
         if end <= start or (start, end) in found:
             continue
         res = resolve(text[start:end], published)
-        if res is not None:
+        if res is not None and not (res.type == "SET" and _modifies_noun(doc, start, end)):
             found[(start, end)] = res
     # overlapping readings: the longest wins ("since mid-October" over "mid-October")
     chosen: list[tuple[int, int]] = []
@@ -146,7 +206,16 @@ def find_times(doc: Document) -> list[TimeMention]:
             chosen.append(span)
     chosen.sort()
     merged = _merge_adjacent(text, chosen, found, published)
-    return _anchor(text, merged, published)
+    return _anchor(doc, merged, published)
+
+
+def _modifies_noun(doc: Document, start: int, end: int) -> bool:
+    """A frequency adjective before a noun ("quarterly dividend", "annual meeting", "daily
+    flights") describes the thing, not when anything in the text happens."""
+    if doc.doc is None:
+        return False
+    span = doc.doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].dep_ == "amod"
 
 
 def _merge_adjacent(
@@ -155,20 +224,27 @@ def _merge_adjacent(
     found: dict[tuple[int, int], Resolution],
     published: date | None,
 ) -> list[tuple[int, int, Resolution]]:
-    """Join a day and a clock time split in two ("Thursday", "9:30 p.m.") when they read as one."""
+    """Join a day and a clock time split in two ("Thursday", "9:30 p.m.") or a weekday and its
+    date ("Friday", "Oct. 13") when together they read as one."""
     out: list[tuple[int, int, Resolution]] = []
     for start, end in spans:
         res = found[(start, end)]
         if out:
             p_start, p_end, p_res = out[-1]
             if (
-                "TIME" in (p_res.type, res.type)
-                and p_res.type in ("DATE", "TIME")
+                p_res.type in ("DATE", "TIME")
                 and res.type in ("DATE", "TIME")
+                and p_res.date.precision == "day"
+                and res.date.precision == "day"
                 and _GAP.match(text[p_end:start])
             ):
                 joined = resolve(text[p_start:end], published)
-                if joined is not None and joined.type == "TIME" and joined.value:
+                if (
+                    joined is not None
+                    and joined.value
+                    and joined.date.precision == "day"
+                    and ("TIME" in (p_res.type, res.type)) == (joined.type == "TIME")
+                ):
                     out[-1] = (p_start, end, joined)
                     continue
         out.append((start, end, res))
@@ -176,19 +252,127 @@ def _merge_adjacent(
 
 
 def _anchor(
-    text: str, spans: list[tuple[int, int, Resolution]], published: date | None
+    doc: Document, spans: list[tuple[int, int, Resolution]], published: date | None
 ) -> list[TimeMention]:
-    """Mentions in order, anaphoric ones ("the next day") read from the last day named before."""
+    """Mentions in order, anaphoric ones ("the next day") read from the last day named before,
+    and undirected ones ("Monday", "Nov. 21") read forward in a clause that looks forward."""
+    text = doc.text
     mentions = []
     anchor: date | None = None
     for start, end, res in spans:
-        if res.relative and anchor is not None:
-            res = resolve(text[start:end], published, anchor=anchor) or res
+        if res.relative:
+            tense = clause_tense(doc.doc, start, end) if doc.doc is not None else None
+            if anchor is not None or tense != "past":
+                res = _reading(text[start:end], published, anchor, tense) or res
+        if _bare_clock(res):
+            # "at 9:30 p.m.": on the day last named, else on publication day (TimeML's reading)
+            day = anchor or published
+            if day is not None:
+                res = _on_day(res, day)
+        elif (
+            res.date.precision == "day"
+            and res.date.start is not None
+            and res.value
+            and "REF" not in res.value
+        ):
+            anchor = res.date.start
         mentions.append(_mention(text, start, end, res))
-        d = res.date
-        if d.precision == "day" and d.start is not None and res.value and "REF" not in res.value:
-            anchor = d.start
     return mentions
+
+
+def _bare_clock(res: Resolution) -> bool:
+    """A clock time without a day of its own ("at 9:30 p.m.", value "T21:30")."""
+    return res.type == "TIME" and res.value is not None and res.value.startswith("T")
+
+
+def _on_day(res: Resolution, day: date) -> Resolution:
+    info = DateInfo(start=day, end=day, precision="day", text=res.date.text)
+    return Resolution(type="TIME", value=f"{day.isoformat()}{res.value}", date=info, relative=True)
+
+
+# dependencies by which a time expression hangs from the verb it dates ("resume on Monday",
+# "close Monday", "expire in early November", "is payable Dec. 15")
+_TIME_DEPS = frozenset(
+    {"pobj", "prep", "npadvmod", "advmod", "tmod", "nummod", "compound", "pcomp", "acomp", "attr"}
+)
+_WILL = frozenset({"will", "shall", "'ll", "wo", "’ll"})
+Tense = Literal["past", "present", "future"]
+
+
+def _auxiliaries(verb: Token) -> list[Token]:
+    return [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+
+
+def _finite_tense(verb: Token) -> Tense | None:
+    """The tense of a finite verb with its auxiliaries; None for an infinitive or participle."""
+    aux = _auxiliaries(verb)
+    words = {a.lower_ for a in aux}
+    if words & _WILL or ("would" in words and "have" not in words):
+        # "would" looks forward from a past report ("said it would resume talks Monday")
+        return "future"
+    tags = {verb.tag_, *(a.tag_ for a in aux)}
+    if "VBD" in tags or ({"have", "has"} & words and verb.tag_ == "VBN"):
+        return "past"  # "attacked", "was attacked", "has attacked", "had attacked"
+    if tags & {"VBZ", "VBP", "MD"}:
+        return "present"
+    return None
+
+
+def clause_tense(parsed: Doc, start: int, end: int) -> Tense | None:
+    """The tense of the clause that the time expression at ``[start, end)`` dates: the verb it
+    hangs from ("talks will resume on Monday": future), or for an infinitive the finite verb
+    above it ("the deal is scheduled to close Monday": present, "it planned to ...": past).
+    None when the expression dates a noun ("the attack on Monday", "a June agreement") or no
+    finite verb is found."""
+    span = parsed.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    token = span.root
+    while token.pos_ not in ("VERB", "AUX"):
+        if token.dep_ not in _TIME_DEPS or token.head.i == token.i:
+            return None
+        token = token.head
+        if token.pos_ not in ("ADP", "ADJ", "VERB", "AUX") and not span.start <= token.i < span.end:
+            return None
+    tense = _finite_tense(token)
+    if tense is not None:
+        return tense
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in token.children):
+        return None
+    for up in token.ancestors:
+        if up.pos_ in ("VERB", "AUX"):
+            tense = _finite_tense(up)
+            if tense is not None:
+                return "future" if tense == "present" else tense
+    return None
+
+
+#: a day or month without a year in a clause that is not in the past tense is taken as the next
+#: one rather than the latest when the latest is further back than this and the next is less
+#: than half as far:
+#: news names last year's dates with their year ("the rights expire Nov. 21", "payable Dec. 7" in
+#: a late-October article are this year's, not last year's)
+_PRESENT_FORWARD_DAYS = 183
+
+
+def _reading(
+    text: str, published: date | None, anchor: date | None, tense: Tense | None
+) -> Resolution | None:
+    res = resolve(text, published, anchor=anchor)
+    if tense == "past" or published is None:
+        return res
+    ahead = resolve(text, published, anchor=anchor, forward=True)
+    if tense == "future" or res is None or ahead is None:
+        return ahead or res
+    # present tense, or a date on a noun ("payable Dec. 7", "holders of record Nov. 22"): forward
+    # only when the past reading is implausibly far back
+    back, forth = res.date.start, ahead.date.start
+    if back is None or forth is None or back == forth:
+        return res
+    behind, ahead_by = (published - back).days, (forth - published).days
+    if behind > _PRESENT_FORWARD_DAYS and 2 * ahead_by <= behind:
+        return ahead
+    return res
 
 
 class Dates:
@@ -219,6 +403,10 @@ def _can_date_an_event(m: TimeMention) -> bool:
         return False  # "recently", "now": no date of its own
     if m.type == "SET":
         return False
+    if m.type == "TIME":
+        own = resolve(m.text, None)
+        if own is None or _bare_clock(own):
+            return False  # "at 9:30 p.m.": its day is only borrowed from another expression
     if m.date is not None and m.date.start is not None:
         return True
     # a day or period we could not place (no publication date, no anchor): still the event's time

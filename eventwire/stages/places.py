@@ -13,14 +13,24 @@ candidates with those countries as context, so "Tripoli" in a story about Lebano
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..config import Settings
-from ..gazetteer import Candidate, Gazetteer, confidence, get_gazetteer, normalize
+from ..gazetteer import (
+    AREA_FEATURES,
+    FEATURE_WORDS,
+    Candidate,
+    Gazetteer,
+    confidence,
+    get_gazetteer,
+    inside,
+    normalize,
+)
 from ..pipeline import register_stage
 from ..records import Document, Place, PlaceMention
 
@@ -62,10 +72,8 @@ ACTOR_NOUNS = _words(
     representative soldier soldiers spokesman spokeswoman spokesperson troop troops
     """
 )
-#: words after a name that say it is a division ("Kirkuk province")
-_ADMIN_WORDS = _words(
-    "province governorate region state oblast district county department prefecture"
-)
+#: words after a name that say it is a division ("Kirkuk province", "Laurel County")
+_ADMIN_WORDS = frozenset(w for w, feature in FEATURE_WORDS.items() if feature != "city")
 #: a place that is the object of "with"/"against"/"between" after one of these words is a party
 #: to a relation ("talks with Russia", "sanctions against Iran"), not a location
 RELATION_WORDS = _words(
@@ -121,67 +129,238 @@ def make_places(settings: Settings) -> Places:
     return Places(get_gazetteer(settings))
 
 
-def find_places(sdoc: Doc, gazetteer: Gazetteer) -> list[PlaceMention]:
-    """Every place mention in a parsed text, resolved where the gazetteer knows the name."""
+def find_places(
+    sdoc: Doc, gazetteer: Gazetteer, *, spans: Sequence[tuple[int, int]] | None = None
+) -> list[PlaceMention]:
+    """Every place mention in a parsed text, resolved where the gazetteer knows the name.
+
+    With ``spans`` (character offsets into the text), those spans are the mentions instead, in
+    order, resolved in the context of the places the stage finds (the evaluator gives gold
+    toponyms this way); a span that no token boundary fits is widened to whole tokens.
+    """
     found = _find_mentions(sdoc, gazetteer)
-    texts = [sdoc[f.start : f.end].text for f in found]
-    first_pass: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
-    for f, text in zip(found, texts, strict=True):
-        if (text, f.prefer) not in first_pass:
-            first_pass[(text, f.prefer)] = gazetteer.rank(text, prefer=f.prefer)
-    context = collect_context(first_pass[(t, f.prefer)] for f, t in zip(found, texts, strict=True))
-    second_pass: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
-    mentions: list[PlaceMention] = []
-    for f, text in zip(found, texts, strict=True):
-        key = (text, f.prefer)
-        ranked = first_pass[key]
-        if len(ranked) > 1 and context:
-            if key not in second_pass:
-                second_pass[key] = gazetteer.rank(
-                    text,
-                    context_countries=context.countries,
-                    context_admin1=context.admin1,
-                    prefer=f.prefer,
-                )
-            ranked = second_pass[key]
-        mentions.append(_mention(sdoc, f, text, ranked))
-    return mentions
+    if spans is None:
+        return resolve_mentions(sdoc, found, gazetteer)
+    by_offsets = {(sdoc[f.start].idx, sdoc[f.end - 1].idx + len(sdoc[f.end - 1])): f for f in found}
+    targets: list[_Found] = []
+    for start, end in spans:
+        span = sdoc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            targets.append(_Found(-1, -1, "place"))
+            continue
+        f = by_offsets.get((start, end))
+        if f is None:
+            text = span.text
+            f = _Found(
+                span.start, span.end, "demonym" if gazetteer.demonym_country(text) else "place"
+            )
+            _annotate(sdoc, f, bytearray(len(sdoc)), extend=False)
+        targets.append(f)
+    others = [f for f in found if all(f is not t for t in targets)]
+    valid = [t for t in targets if t.start >= 0]
+    resolved = resolve_mentions(sdoc, [*valid, *others], gazetteer)[: len(valid)]
+    out: list[PlaceMention] = []
+    it = iter(resolved)
+    for (start, end), t in zip(spans, targets, strict=True):
+        if t.start < 0:
+            out.append(PlaceMention(text=sdoc.text[start:end], start=start, end=end))
+        else:
+            m = next(it)
+            m.start, m.end, m.text = start, end, sdoc.text[start:end]
+            out.append(m)
+    return out
 
 
 class PlaceContext(NamedTuple):
-    """What an article is about: its countries and first-level divisions, with weights."""
+    """What an article is about: its countries and first-level divisions, with weights, and the
+    points of its places with one clear reading."""
 
     countries: Counter[str]
     admin1: Counter[tuple[str, str]]
+    anchors: tuple[tuple[float, float], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.countries) or bool(self.admin1)
+        return bool(self.countries) or bool(self.admin1) or bool(self.anchors)
+
+
+#: a place is clear (and tells the others where the article is) with this score margin
+CLEAR_MARGIN = 0.6
+#: features whose point says where the article is (a country's or division's point does not)
+_ANCHOR_FEATURES = frozenset({"city", "site", "admin2"})
+#: resolution rounds: each re-ranks every name with what the others resolved to in the last one
+ROUNDS = 3
+#: readings of an ambiguous name within this margin of its best are likely enough to support
+#: the readings of other names near them (at most MAX_LIKELY of them)
+LIKELY_MARGIN = 2.5
+MAX_LIKELY = 12
+
+
+def _contribution(
+    cands: list[tuple[Candidate, float]],
+) -> tuple[Counter[str], Counter[tuple[str, str]], tuple[float, float] | None]:
+    """What one mention's ranking says about the article (see :func:`collect_context`)."""
+    countries: Counter[str] = Counter()
+    admin1: Counter[tuple[str, str]] = Counter()
+    if not cands:
+        return countries, admin1, None
+    best, score = cands[0]
+    cc = best.country_code
+    if not cc:
+        return countries, admin1, None
+    anchor = None
+    if best.feature == "country":
+        if not any(c.feature == "admin1" for c, _ in cands[1:]):
+            countries[cc] += 2
+    elif len(cands) == 1 or score - cands[1][1] >= CLEAR_MARGIN:
+        countries[cc] += 1
+        if best.admin1:
+            admin1[(cc, best.admin1)] += 2 if best.feature == "admin1" else 1
+        if best.feature in _ANCHOR_FEATURES:
+            anchor = (best.latitude, best.longitude)
+    return countries, admin1, anchor
 
 
 def collect_context(ranked: Iterable[list[tuple[Candidate, float]]]) -> PlaceContext:
-    """The countries and divisions an article is about, from its mentions' first-pass rankings.
+    """The countries, divisions and anchor points of an article, from its mentions' rankings.
 
     A name that is a country (or a demonym of one) counts twice, unless it is also a division's
-    name ("Georgia"); a place with one clear reading (a single candidate, or a clear margin over
-    the next) counts once for its country, and its division counts too.
+    name ("Georgia"); a place with one clear reading (a single candidate, or a margin of
+    ``CLEAR_MARGIN`` over the next) counts once for its country, its division counts too, and a
+    town, site or county gives its point.
     """
     countries: Counter[str] = Counter()
     admin1: Counter[tuple[str, str]] = Counter()
+    anchors: list[tuple[float, float]] = []
     for cands in ranked:
-        if not cands:
+        c, a, p = _contribution(cands)
+        countries.update(c)
+        admin1.update(a)
+        if p is not None:
+            anchors.append(p)
+    return PlaceContext(countries, admin1, tuple(anchors))
+
+
+def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Rank each mention's candidates in the context of the others, in ``ROUNDS`` rounds.
+
+    The context of a mention leaves out every mention of the same name, so a name never
+    confirms itself ("Palestine" three times does not make a story about East Texas Palestinian).
+    """
+    texts = [sdoc[f.start : f.end].text for f in found]
+    names = [(normalize(t), f.prefer) for t, f in zip(texts, found, strict=True)]
+    within, contains = _qualifiers(sdoc, found, texts, gazetteer)
+    base: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
+    for (key, prefer), text in zip(names, texts, strict=True):
+        if (key, prefer) not in base:
+            base[(key, prefer)] = gazetteer.rank(text, prefer=prefer)
+    ranked = [base[n] for n in names]
+    explicit = [bool(within[i] or contains[i]) for i in range(len(found))]
+    if any(explicit):
+        ranked = [
+            gazetteer.rank(t, prefer=f.prefer, within=within[i], contains=contains[i])
+            if explicit[i]
+            else ranked[i]
+            for i, (t, f) in enumerate(zip(texts, found, strict=True))
+        ]
+    for _ in range(ROUNDS):
+        parts: dict[
+            str, list[tuple[Counter[str], Counter[tuple[str, str]], tuple[float, float] | None]]
+        ] = {}
+        for (key, _prefer), r in zip(names, ranked, strict=True):
+            parts.setdefault(key, []).append(_contribution(r))
+        if not any(c or a or p for ps in parts.values() for c, a, p in ps):
+            break
+        # the likely readings of each ambiguous name, for the others' coherence
+        likely: dict[str, list[tuple[float, float]]] = {}
+        for (key, _prefer), r in zip(names, ranked, strict=True):
+            if len(r) > 1 and key not in likely:
+                top = r[0][1]
+                likely[key] = [
+                    (c.latitude, c.longitude)
+                    for c, score in r[:MAX_LIKELY]
+                    if score >= top - LIKELY_MARGIN and c.feature in _ANCHOR_FEATURES
+                ]
+        cache: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
+        new: list[list[tuple[Candidate, float]]] = []
+        for i, ((key, prefer), text) in enumerate(zip(names, texts, strict=True)):
+            if len(base[(key, prefer)]) <= 1:
+                new.append(ranked[i])
+                continue
+            if not explicit[i] and (key, prefer) in cache:
+                new.append(cache[(key, prefer)])
+                continue
+            countries: Counter[str] = Counter()
+            admin1: Counter[tuple[str, str]] = Counter()
+            anchors: list[tuple[float, float]] = []
+            for other, ps in parts.items():
+                if other == key:
+                    continue
+                for c, a, p in ps:
+                    countries.update(c)
+                    admin1.update(a)
+                    if p is not None:
+                        anchors.append(p)
+            r = gazetteer.rank(
+                text,
+                context_countries=countries,
+                context_admin1=admin1,
+                prefer=prefer,
+                anchors=anchors,
+                within=within[i],
+                contains=contains[i],
+                neighbours=[pts for other, pts in likely.items() if other != key and pts],
+            )
+            if not explicit[i]:
+                cache[(key, prefer)] = r
+            new.append(r)
+        changed = any(
+            (a[0][0] if a else None) != (b[0][0] if b else None)
+            for a, b in zip(ranked, new, strict=True)
+        )
+        ranked = new
+        if not changed:
+            break
+    return [_mention(sdoc, f, t, r) for f, t, r in zip(found, texts, ranked, strict=True)]
+
+
+#: text between a place and a qualifier of it: "Paris, Texas", "Bangor (Maine)"
+_QUALIFIER_GAPS = frozenset({",", ", ", " (", "(", " , "})
+
+
+def _qualifiers(
+    sdoc: Doc, found: list[_Found], texts: list[str], gazetteer: Gazetteer
+) -> tuple[list[list[Candidate]], list[list[Candidate]]]:
+    """Per mention, the readings of a qualifier right after it ("Paris, Texas": Texas), and,
+    for the qualifier, the readings of the place it qualifies."""
+    n = len(found)
+    within: list[list[Candidate]] = [[] for _ in range(n)]
+    contains: list[list[Candidate]] = [[] for _ in range(n)]
+    order = sorted(range(n), key=lambda i: found[i].start)
+    text = sdoc.text
+    for a, b in itertools.pairwise(order):
+        fa, fb = found[a], found[b]
+        end_a = sdoc[fa.end - 1].idx + len(sdoc[fa.end - 1])
+        start_b = sdoc[fb.start].idx
+        if text[end_a:start_b] not in _QUALIFIER_GAPS or fb.kind == "demonym":
             continue
-        best, score = cands[0]
-        cc = best.country_code
-        if not cc:
+        typed = fb.prefer is not None
+        areas = [
+            c
+            for c in gazetteer.candidates(texts[b])
+            if c.feature in ("country", "admin1") or (typed and c.feature == "admin2")
+        ]
+        if not areas:
             continue
-        if best.feature == "country":
-            if not any(c.feature == "admin1" for c, _ in cands[1:]):
-                countries[cc] += 2
-        elif len(cands) == 1 or score - cands[1][1] >= 1.5:
-            countries[cc] += 1
-            if best.admin1:
-                admin1[(cc, best.admin1)] += 2 if best.feature == "admin1" else 1
-    return PlaceContext(countries, admin1)
+        inner = [
+            c
+            for c in gazetteer.candidates(texts[a])
+            if c.feature not in AREA_FEATURES or c.feature == "admin2"
+        ]
+        if not any(inside(c, q) for c in inner for q in areas):
+            continue
+        within[a] = areas
+        contains[b] = inner
+    return within, contains
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,13 +465,16 @@ def _match_untagged(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray) -> list
     return out
 
 
-def _annotate(sdoc: Doc, f: _Found, covered: bytearray) -> None:
-    """Type word after the name, "near", and whether the name is used as a location at all."""
-    if f.end < len(sdoc) and sdoc[f.end].lower_ in _ADMIN_WORDS and not covered[f.end]:
+def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) -> None:
+    """Type word after the name, "near", and whether the name is used as a location at all.
+
+    With ``extend``, a type word right after the name joins the mention ("Kirkuk" "province").
+    """
+    if extend and f.end < len(sdoc) and sdoc[f.end].lower_ in _ADMIN_WORDS and not covered[f.end]:
         f.end += 1
-        f.prefer = "admin1"
+        f.prefer = FEATURE_WORDS[sdoc[f.end - 1].lower_]
     elif f.end - f.start > 1 and sdoc[f.end - 1].lower_ in _ADMIN_WORDS:
-        f.prefer = "admin1"
+        f.prefer = FEATURE_WORDS[sdoc[f.end - 1].lower_]
     if f.start > 0 and sdoc[f.start - 1].lower_ in _NEAR_WORDS:
         f.near = True
     span = sdoc[f.start : f.end]
@@ -364,8 +546,16 @@ def _mention(
 
 
 def to_place(c: Candidate, text: str | None = None, *, near: bool = False) -> Place:
-    """The output record of a candidate, with ACLED's geo precision for its feature."""
-    precision: Literal[1, 2, 3] = (2 if near else 1) if c.feature in ("city", "site") else 3
+    """The output record of a candidate, with ACLED's geo precision for its feature: 1 for a
+    town or site (2 when the text says "near" it), 2 for a district or county, 3 for anything
+    larger (a province, country or region: its point)."""
+    precision: Literal[1, 2, 3]
+    if c.feature in ("city", "site"):
+        precision = 2 if near else 1
+    elif c.feature == "admin2":
+        precision = 2
+    else:
+        precision = 3
     return Place(
         name=c.name,
         geonames_id=c.geonames_id,

@@ -7,7 +7,7 @@ import pytest
 
 from eventwire.pipeline import registered_stages
 from eventwire.records import Article, Document
-from eventwire.stages.dates import find_times, governing_time, make_dates
+from eventwire.stages.dates import clause_tense, find_times, governing_time, make_dates
 
 THU = date(2024, 2, 8)
 
@@ -120,6 +120,84 @@ def test_words_that_are_no_date_are_dropped(dated):
 def test_month_words_that_are_not_months(dated):
     doc = dated("Thousands march in the capital. They may return to the square.")
     assert doc.times == []
+
+
+# --- the clause's tense: dates that look forward --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "tense"),
+    [
+        ("Talks will resume on Monday in Belfast.", "Monday", "future"),
+        ("The deal is scheduled to close Monday.", "Monday", "future"),
+        ("The company plans to redeem the bonds on Nov. 16.", "Nov. 16", "future"),
+        ("He said the army would withdraw by March.", "March", "future"),
+        ("Rebels attacked the base on Monday.", "Monday", "past"),
+        ("Troops have shelled the town since Monday.", "since Monday", "past"),
+        ("The rights expire Nov. 21.", "Nov. 21", "present"),
+        ("The dividend is payable Dec. 7.", "Dec. 7", "present"),
+        ("The attack on Monday will not deter them.", "Monday", None),
+        ("They signed a June agreement to end the war.", "June", None),
+    ],
+)
+def test_clause_tense(make_doc, sentence, words, tense):
+    doc = make_doc(sentence, THU)
+    start = sentence.index(words)
+    assert clause_tense(doc.doc, start, start + len(words)) == tense
+
+
+def test_a_future_clause_reads_forward_and_a_past_one_back(dated):
+    doc = dated("Rebels attacked the base on Monday. Talks will resume on Monday in Geneva.")
+    first, second = (m for m in doc.times if m.text == "Monday")
+    assert first.value == "2024-02-05"
+    assert second.value == "2024-02-12"
+
+
+def test_a_date_far_back_without_a_year_is_the_next_one_unless_the_clause_is_past(dated):
+    published = date(2023, 10, 30)
+    doc = dated("The offer expires Nov. 21, the company said.", published)
+    assert _by_text(doc)["Nov. 21"].value == "2023-11-21"
+    # in the past tense it stays the latest not after publication (events report the past)
+    doc = dated("Fighters stormed the town on Nov. 21, the army said.", published)
+    assert _by_text(doc)["Nov. 21"].value == "2022-11-21"
+    # and a recent one stays recent whatever the tense
+    doc = dated("The offer expires Oct. 21, the company said.", published)
+    assert _by_text(doc)["Oct. 21"].value == "2023-10-21"
+
+
+def test_frequency_adjectives_before_nouns_are_not_time_expressions(dated):
+    doc = dated("The company cut its quarterly dividend. Prices will be adjusted quarterly.")
+    sets = [m for m in doc.times if m.type == "SET"]
+    assert [m.text for m in sets] == ["quarterly"]
+    assert sets[0].start > doc.text.index("adjusted")
+
+
+def test_bare_clock_time_takes_the_day_last_named_and_dates_no_event(dated):
+    doc = dated("Troops entered the town on Jan. 28. The shelling began at 9:30 p.m.")
+    clock = _by_text(doc)["9:30 p.m."]
+    assert clock.value == "2024-01-28T21:30" and clock.date.start == date(2024, 1, 28)
+    assert governing_time(doc, _token(doc, "shelling")) is None
+
+
+def test_weekday_and_its_date_are_one_expression(dated):
+    doc = dated("About $14 million seeped out Friday, Oct. 13 alone.", date(2023, 10, 30))
+    assert [(m.text, m.value) for m in doc.times] == [("Friday, Oct. 13", "2023-10-13")]
+
+
+def test_words_around_a_spacy_entity_do_not_hide_it(dated):
+    doc = dated("Earnings will rise by about 9% in both 2025 and 2026.")
+    assert {m.value for m in doc.times} >= {"2025", "2026"}
+
+
+def test_durations_are_found_but_ages_are_not(dated):
+    doc = dated(
+        "The fleet stays in Crimea for at least 20 more years. "
+        "Mr. Smith, 52 years old, fought for two and a half years."
+    )
+    times = _by_text(doc)
+    assert times["at least 20 more years"].value == "P20Y"
+    assert times["two and a half years"].value == "P2Y6M"
+    assert not any(m.text.startswith("52") for m in doc.times)
 
 
 # --- governing_time -------------------------------------------------------------------------------
