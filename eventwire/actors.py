@@ -179,16 +179,23 @@ class ActorDictionary:
         return name, type_
 
     def _country_in(self, span: SpacySpan) -> str | None:
+        """A country named in the phrase, by name, alias or demonym ("United States military")."""
         countries = get_countries()
         for ent in span.ents:
             if ent.label_ in ("GPE", "NORP"):
                 iso = countries.code_of_word(ent.text)
                 if iso:
                     return iso
-        for tok in span:
-            iso = countries.code_of_word(tok.text)
-            if iso and (tok.ent_type_ in ("GPE", "NORP") or tok.is_title or tok.is_upper):
-                return iso
+        # names spaCy split or left untagged, longest first: "United States", "U.S."
+        tokens = [t for t in span if t.is_title or t.is_upper or t.ent_type_ in ("GPE", "NORP")]
+        for n in range(min(4, len(span)), 0, -1):
+            for i in range(len(span) - n + 1):
+                window = span[i : i + n]
+                if not any(t in tokens for t in window):
+                    continue
+                iso = countries.code_of_word(window.text)
+                if iso:
+                    return iso
         return None
 
     def state(self, iso: str, branch: str, text: str, event_country: str | None) -> Actor:

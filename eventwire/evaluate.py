@@ -291,18 +291,28 @@ def names_match(a: str | None, b: str | None) -> bool:
 
 
 def actor_matches(system: Actor | None, gold: dict[str, Any] | None) -> bool:
-    """A system actor matches a gold actor by name or by type.
+    """A system actor matches a gold actor by name, or by type and country.
 
-    Names: the gold ``name`` or any of its ``mentions`` against the system actor's ``name`` or
-    ``text`` (``names_match``). Type: equal ACLED interaction types, where gold gives one.
+    Names: the gold ``name`` against the system actor's ``name`` (``names_match``); a gold
+    ``mention`` against the system actor's ``text`` counts only with the right type and country
+    (the right words, normalized to the right actor). Type: equal ACLED interaction types, where
+    gold gives one, and equal countries where gold gives one.
     """
     if system is None or not gold:
         return False
-    gold_type = gold.get("type")
-    if gold_type and system.type == gold_type:
+    gold_type, gold_country = gold.get("type"), gold.get("country_code")
+    type_ok = gold_type is None or system.type == gold_type
+    # a system actor with no country is unknown there, not wrong
+    country_ok = gold_country is None or system.country_code in (None, gold_country)
+    if names_match(gold.get("name"), system.name):
         return True
-    gold_names = [gold.get("name"), *(gold.get("mentions") or [])]
-    return any(names_match(g, s) for g in gold_names for s in (system.name, system.text))
+    if (
+        type_ok
+        and country_ok
+        and any(names_match(m, system.text) for m in gold.get("mentions") or [])
+    ):
+        return True
+    return bool(gold_type) and type_ok and country_ok
 
 
 def _gold_country(gold_event: dict[str, Any]) -> str | None:

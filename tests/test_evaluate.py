@@ -168,7 +168,13 @@ def test_names_match() -> None:
 def test_actor_matches_by_name_mention_or_type() -> None:
     gold = {"name": "Military Forces of Iraq", "type": "state_forces", "mentions": ["Iraqi army"]}
     assert actor_matches(Actor(name="Military Forces of Iraq"), gold)
-    assert actor_matches(Actor(name="Unknown", text="Iraqi army"), gold)
+    # the right words normalized to the wrong actor do not match
+    assert not actor_matches(Actor(name="Unknown", text="Iraqi army"), gold)
+    assert actor_matches(Actor(name="Iraqi Army", type="state_forces", text="Iraqi army"), gold)
+    assert not actor_matches(
+        Actor(name="Military Forces of Iran", type="state_forces", country_code="IR"),
+        {**gold, "country_code": "IQ"},
+    )
     assert actor_matches(Actor(name="Police Forces of Iraq", type="state_forces"), gold)
     assert not actor_matches(Actor(name="Islamic State", type="rebel_group"), gold)
     assert not actor_matches(None, gold)
