@@ -24,10 +24,14 @@ re-read by ``DateDataParser`` for its period, and written as a TIMEX3 value at t
 "lenient" figure cuts its date to the gold value's granularity (a generous upper bound for it).
 
 Conventions where eventwire's output contract (``shared/spec/README.md``, Dates) differs from
-TimeML's are kept, and scored as they are: eventwire's "since mid-October" is one expression (the
-word changes the range), where TimeML tags "mid-October" alone and "since" as a signal; so that span
-is a relaxed match and a strict miss. ``timeml_view`` gives the TimeML reading of an eventwire
-expression (the span without a leading "since"), and its scores are reported beside.
+TimeML's are kept, and scored as they are; where they disagree both readings are reported. The
+"TimeML view" rescores the same expressions as TimeML would tag them (:func:`timeml_view`):
+eventwire's "since mid-October" is one expression (the word changes the range) where TimeML tags
+"mid-October" alone and "since" as a signal; eventwire's "from Aug. 26 to Oct. 20" is one range
+(``1989-08-26/1989-10-20``) where TimeML tags two dates. Other known differences, scored against
+eventwire as they stand: a month or day without a year in a past clause is the latest one not after
+publication (the contract), where TimeBank's annotators sometimes read a later one; "this week"
+and "last week" are calendar weeks (``1998-W02``) where TimeBank often writes ``1998-WXX``.
 """
 
 from __future__ import annotations
@@ -436,13 +440,7 @@ def evaluate(path: Path, pipeline: Any, *, limit: int | None = None) -> dict[str
     timeml = [
         [t for m in ms for t in timeml_view(m, d.dct)] for d, ms in zip(docs, mentions, strict=True)
     ]
-    errors = [
-        {"document": d.name, "text": g.text, "gold": g.value, "eventwire": s.value}
-        for d, g_list, s_list in zip(docs, gold, timeml, strict=True)
-        for i, j in align(g_list, s_list)
-        for g, s in [(g_list[i], s_list[j])]
-        if g.value != s.value
-    ]
+    errors = _value_errors(docs, timeml)
     return {
         "kind": KIND,
         "dataset": Path(path).name,
@@ -463,8 +461,31 @@ def evaluate(path: Path, pipeline: Any, *, limit: int | None = None) -> dict[str
             "eventwire_dates_stage": stage_seconds,
             "dateparser": theirs_seconds,
         },
-        "value_errors": errors[:50],
+        "value_errors": errors,
     }
+
+
+def _value_errors(
+    docs: Sequence[TimemlDocument], system: Sequence[Sequence[Timex]], limit: int = 50
+) -> list[dict[str, Any]]:
+    """The first ``limit`` relaxed pairs whose values differ, for reading (``--json``)."""
+    out: list[dict[str, Any]] = []
+    for doc, found in zip(docs, system, strict=True):
+        for i, j in align(doc.gold, found):
+            g, s = doc.gold[i], found[j]
+            if g.value != s.value:
+                out.append(
+                    {
+                        "document": doc.name,
+                        "gold_text": g.text,
+                        "gold": g.value,
+                        "text": s.text,
+                        "eventwire": s.value,
+                    }
+                )
+                if len(out) >= limit:
+                    return out
+    return out
 
 
 # --------------------------------------------------------------------------------------------------

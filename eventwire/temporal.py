@@ -12,8 +12,15 @@ contract's (``shared/spec/README.md``, Dates):
 - a period that contains the publication date and reads as past ("this week", "since mid-October",
   "the past two weeks") ends on the publication date: a past event is never dated after it.
 
-Expressions that look forward ("tomorrow", "next week", "next Friday") resolve to their real,
-later dates: the contract only promises that *past* relative dates stay on or before publication.
+Expressions that look forward ("tomorrow", "next week", "next Friday", "the end of this week" read
+on a Monday) resolve to their real, later dates: the contract only promises that *past* relative
+dates stay on or before publication. A caller that knows the clause looks ahead ("talks will
+resume Monday") passes ``forward=True``: a bare weekday, a month or a day without a year is then
+the next one after publication ("since" still looks back).
+
+Values follow TimeML's TIMEX3 where the contract says nothing: "two and a half years" is
+``P2Y6M``, "a few weeks" ``PXW``, "in recent weeks" ``PAST_REF``, "each July" ``XXXX-07``, a part
+of a day alone ("the morning") ``TMO`` with no date (the dates stage puts it on a day).
 Without a publication date relative expressions keep start = end = None; absolute ones
 ("Jan. 28, 2024") still resolve. Expressions anchored on another time ("the next day") resolve
 against ``anchor`` when the caller has one, else stay unresolved.
@@ -1080,6 +1087,11 @@ _PART_FIRST = re.compile(
     + _PART
     + r"\s+(?:of\s+|on\s+)?(?P<rest>.+)"
 )
+_YEAR_FIRST = re.compile(
+    r"(?:the\s+)?(?P<y>\d{4}|last year|this year|next year)(?:'s)?\s+"
+    r"(?P<rest>(?:first|second|third|fourth|final|1st|2nd|3rd|4th)(?:\s+|-)(?:fiscal\s+)?"
+    r"(?:quarter|half))"
+)
 _YEAR_END = re.compile(r"(?:the\s+)?year(?:-|\s+|'s\s+)end")
 _THE_PERIOD = re.compile(r"^(?:of )?the (week|month|year)$")
 _RANGE = re.compile(
@@ -1236,6 +1248,10 @@ def _resolve(s: str, c: _Ctx, depth: int = 0) -> _Found | None:
         day = _resolve(m["rest"], c, depth + 1)
         if day is not None and day.type == "DATE" and day.precision == "day" and day.start:
             return day._replace(type="TIME", value=f"{day.start.isoformat()}T{_PARTS[m['part']]}")
+    m = _YEAR_FIRST.fullmatch(s)
+    if m:
+        # "this year's third quarter", "the 1988 second quarter": of that year
+        return _resolve(f"the {m['rest']} of {m['y']}", c, depth + 1)
     if _YEAR_END.fullmatch(s):
         return _resolve("the end of this year", c, depth + 1)
     m = _MODIFIER.fullmatch(s)

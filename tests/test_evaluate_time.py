@@ -203,3 +203,20 @@ def test_timebank_beats_dateparser_and_keeps_its_floor(shared_dir: Path, setting
     ours, theirs = result["eventwire"], result["dateparser_lenient"]
     assert ours["date_value_accuracy"] >= theirs["date_value_accuracy"] + 0.15
     assert ours["value_f1"] >= 0.70
+
+
+def test_eval_command_on_timeml(tml_dir: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    runner = CliRunner()
+    shown = runner.invoke(main, ["eval", str(tml_dir)])
+    assert shown.exit_code == 0, shown.output
+    assert "value F1" in shown.stdout and "HeidelTime" in shown.stdout
+    as_json = runner.invoke(main, ["eval", str(tml_dir), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    result = json.loads(as_json.stdout)
+    assert result["kind"] == KIND and "value_errors" in result

@@ -150,6 +150,10 @@ CASES = [
     ("late Friday night", THU, "TIME", "2024-02-02TNI", "2024-02-02", "2024-02-02", "day"),
     ("the morning", THU, "TIME", "TMO", None, None, "day"),
     ("noon Saturday", THU, "TIME", "2024-02-03T12:00", "2024-02-03", "2024-02-03", "day"),
+    # a year named before its quarter or half
+    ("this year's third quarter", THU, "DATE", "2024-Q3", "2024-07-01", "2024-09-30", "range"),
+    ("the 2023 second quarter", THU, "DATE", "2023-Q2", "2023-04-01", "2023-06-30", "range"),
+    ("last year's second half", THU, "DATE", "2023-H2", "2023-07-01", "2023-12-31", "range"),
     # the end of the current period
     ("the end of the month", THU, "DATE", "2024-02", "2024-02-21", "2024-02-29", "range"),
     ("by year-end", THU, "DATE", "2024", "2024-09-01", "2024-12-31", "range"),
@@ -376,6 +380,7 @@ WORDS = (  # noqa: SIM905 (a sentence of words reads better than a list)
     "since early mid late last this next the past two 3 days weeks ago later earlier of in on "
     "January Feb. 30 29 2024 9999 Monday night 9:30 p.m. 25:00 2/30/2024 quarter half summer "
     "weekend year month week day following '90s 20th century Christmas to - and between now"
+    " year-end mid-afternoon morning recent coming ahead and a half 1/2 year's third each"
 ).split()
 
 

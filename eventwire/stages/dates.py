@@ -4,8 +4,16 @@ Candidates come from spaCy's DATE and TIME entities and from patterns of ours fo
 model misses or cuts short ("since mid-October", "last Friday", "two days ago"). A spaCy span is
 widened to take in a word before it that changes its meaning ("since", "early", "late", "last").
 Each candidate is read by :func:`eventwire.temporal.resolve`; words it cannot read (an age, "the
-10th anniversary") are dropped. Anaphoric expressions ("the next day") count from the last
-day-precise date named before them.
+10th anniversary") and frequency adjectives before a noun ("quarterly dividend") are dropped.
+Anaphoric expressions ("the next day") count from the last day-precise date named before them, and
+so does a bare clock time ("at 9:30 p.m."; else publication day), which dates no event.
+
+Direction comes from the clause (:func:`clause_tense`): in the past tense, and for a date on a
+noun, the contract's reading holds (the latest such day or month not after publication); in a
+clause that looks ahead ("will resume Monday", "is scheduled to close Nov. 21") undirected dates
+read forward; in the present tense ("the rights expire Nov. 21") a day or month without a year
+reads forward only when its past reading would be more than half a year back and the next one
+less than half as far, since news writes last year's dates with their year.
 
 :func:`governing_time` tells the events stage which of these dates an event trigger belongs to.
 """
@@ -37,7 +45,11 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUMBER_WORD = (
-    r"(?:(?:" + "|".join(TENS) + r")(?:[\s-](?:" + "|".join(SMALL[1:10]) + r"))?|"
+    r"(?:(?:"
+    + "|".join(TENS)
+    + r")(?:[\s-](?:"
+    + "|".join(SMALL[1:10])
+    + r"))?|"
     + "|".join(sorted(SMALL, key=len, reverse=True))
     + ")"
 )
