@@ -40,6 +40,7 @@ class GeoSettings(_Section):
 
 class ExtractSettings(_Section):
     min_confidence: float = Field(ge=0.0, le=1.0)
+    classifier_weight: float = Field(ge=0.0)
 
 
 class StoreSettings(_Section):

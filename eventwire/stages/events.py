@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..classifier import get_classifier
 from ..config import Settings
 from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
@@ -95,6 +96,14 @@ PARTICIPANTS = frozenset(
         "hostage",
     ]
 )
+#: texts of this many sentences or fewer are read whole by the classifier too
+SNIPPET_SENTENCES = 3
+#: the rules' weight against the classifier's "no event" (see _arbitrate)
+VETO_RULE_WEIGHT = 0.5
+#: a rule reading this strong stands even where the classifier reads no event
+STRONG_RULE = 0.9
+#: the classifier alone makes an event of a sentence with no trigger from this probability on
+CLASSIFIER_ALONE = 0.6
 POLICE_WORDS = frozenset({"police", "policeman", "officer"})
 VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
 TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
@@ -142,12 +151,17 @@ class _Group:
     places: list[PlaceMention] = field(default_factory=list)
     time: TimeMention | None = None
     refers_back: bool = False
+    #: the classifier's reading of the sentence: ACLED sub-type -> probability, and P(no event)
+    reading: dict[str, float] = field(default_factory=dict)
+    no_event: float = 0.0
 
 
 class EventDetector:
     def __init__(self, settings: Settings) -> None:
         self.lex: Lexicon = load_lexicon()
         self.min_confidence = settings.extract.min_confidence
+        self.classifier_weight = settings.extract.classifier_weight
+        self.classifier = get_classifier() if self.classifier_weight > 0 else None
 
     # -- triggers -----------------------------------------------------------------------------
     def find_triggers(self, sent: SpacySpan, quotes: list[tuple[int, int]]) -> list[_Trigger]:
@@ -323,6 +337,85 @@ class EventDetector:
             ent.label_ in ("ORG", "NORP") and _names_armed_group(ent) for ent in group.sent.ents
         )
 
+    # -- the learned classifier ---------------------------------------------------------------
+    def _readings(
+        self, doc: Document, sents: list[SpacySpan]
+    ) -> list[tuple[dict[str, float], float]]:
+        """The classifier's reading of each sentence. A short text (a snippet, a headline and its
+        lead) is read whole as well, since its sentences tell one story."""
+        if self.classifier is None:
+            return [({}, 0.0)] * len(sents)
+        texts = [s.text for s in sents]
+        probs = self.classifier.predict_proba(texts)
+        if 1 < len(sents) <= SNIPPET_SENTENCES:
+            whole = self.classifier.predict_proba([doc.text])[0]
+            probs = (probs + whole) / 2
+        labels = self.classifier.labels
+        out = []
+        for row in probs:
+            reading = {
+                lab: float(p) for lab, p in zip(labels, row, strict=True) if lab in SUB_EVENT_TYPES
+            }
+            out.append((reading, float(1.0 - sum(reading.values()))))
+        return out
+
+    def _arbitrate(self, group: _Group) -> tuple[str, float]:
+        """The rules' candidates and the classifier's reading, together: each candidate sub-type
+        scores its probability plus the rules' weight for it; a weak rule reading that the
+        classifier takes for no event is dropped (score 0)."""
+        w = self.classifier_weight
+        rule = {t.sub: t.weight for t in group.triggers if t.kind == "phrase"}
+        rule[group.sub] = max(rule.get(group.sub, 0.0), group.score)
+        combined = {sub: p + w * rule.get(sub, 0.0) for sub, p in group.reading.items()}
+        best = max(combined, key=lambda sub: combined[sub])
+        # that there is an event at all, the rules' trigger says louder than which type it is
+        support = max(
+            group.reading[sub] + VETO_RULE_WEIGHT * rule[sub]
+            for sub in rule
+            if sub in group.reading
+        )
+        if group.no_event > max(support, combined[best]) and group.score < STRONG_RULE:
+            return best, 0.0
+        # both agreeing is surer than either alone; either alone is as sure as it says
+        agree = group.reading[best] * rule.get(best, 0.0)
+        confidence = max(rule.get(best, 0.0), group.reading[best]) + 0.5 * agree
+        return best, round(min(1.0, confidence), 3)
+
+    def _armed_context(self, group: _Group) -> bool:
+        """Soldiers, militants or a named armed group in the sentence: a rule reading there stands
+        against the classifier's doubt ("ISIS executes 3 people on charges of spying")."""
+        lemmas = {t.lemma_.lower() for t in group.sent if t.pos_ in ("NOUN", "PROPN")}
+        if lemmas & (self.lex.armed_words - POLICE_WORDS):
+            return True
+        # executions, gunfire, ambushes: organized violence even with no one named
+        if {t.lemma_.lower() for t in group.sent} & self.lex.means_words:
+            return True
+        return any(
+            ent.label_ in ("ORG", "NORP", "PERSON") and _names_armed_group(ent)
+            for ent in group.sent.ents
+        )
+
+    def _classified_group(
+        self,
+        sent: SpacySpan,
+        reading: dict[str, float],
+        no_event: float,
+        quotes: list[tuple[int, int]],
+    ) -> list[_Group]:
+        """A sentence with no trigger that the classifier reads, with confidence, as an event
+        ("Turkish forces set up a new observation post"): anchored on the sentence's main verb."""
+        best = max(reading, key=lambda sub: reading[sub])
+        root = sent.root
+        if (
+            reading[best] < CLASSIFIER_ALONE
+            or no_event > reading[best]
+            or in_regions(root.idx, quotes)
+        ):
+            return []
+        if root.pos_ not in ("VERB", "AUX", "NOUN") or self.is_irrealis(root):
+            return []
+        return [_Group([_Trigger(root.i, root.i + 1, root.i, best, reading[best], "phrase")], sent)]
+
     # -- aggregates and plural references -----------------------------------------------------
     def plural_status(self, group: _Group) -> str:
         """'event', 'aggregate', or 'generic' (a habitual or back-reference: no new event)."""
@@ -414,11 +507,17 @@ class EventDetector:
         sp = doc.doc
         quotes = quoted_regions(doc.text)
         events: list[_Event] = []
-        for sent in sp.sents:
+        sents = list(sp.sents)
+        readings = self._readings(doc, sents)
+        for sent, (reading, no_event) in zip(sents, readings, strict=True):
             triggers = [
                 t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])
             ]
-            for group in self.group(triggers, sent):
+            groups = self.group(triggers, sent)
+            if not groups and reading:
+                groups = self._classified_group(sent, reading, no_event, quotes)
+            for group in groups:
+                group.reading, group.no_event = reading, no_event
                 self._build(doc, group, events)
         events = _consolidate(events)
         fallback = _article_place(doc)
@@ -445,6 +544,14 @@ class EventDetector:
         group.sub, group.score = self.classify(group)
         if group.score <= 0.0 or self._civil_context(group):
             return
+        vetoed = False
+        if group.reading:
+            rule_sub, rule_score = group.sub, group.score
+            group.sub, group.score = self._arbitrate(group)
+            if group.score <= 0.0:
+                if not self._armed_context(group):
+                    vetoed = True  # kept only if it tells more of an event already found
+                group.sub, group.score = rule_sub, rule_score
         head = sp[group.triggers[0].head]
         group.time = governing_time(doc, head.i)
         status = self.plural_status(group)
@@ -484,6 +591,9 @@ class EventDetector:
         target = None
         if events and group.refers_back and group.time is None:
             target = _antecedent(events, group, own_place[0] if own_place else None)
+        if vetoed and target is None:
+            doc.mentions.pop()
+            return
         if target is not None:
             target.absorb(mention, group, places)
             mention.event_index = events.index(target)
