@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ NO_EVENT_LABELS: tuple[str, ...] = (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA_DIR / "classifier" / "model.npz"
 CORPUS_DIR = DATA_DIR / "training"
+#: neutral background sentences (one a line) attached to training snippets; see ``augment``
+CONTEXT_PATH = CORPUS_DIR / "context.txt"
 #: bumped whenever the features change, so an old model file is refused rather than misread
 FEATURES_VERSION = 1
 
@@ -63,7 +66,7 @@ def features(text: str) -> tuple[list[str], list[str]]:
     norm = normalize(text)
     words = _WORD.findall(norm)
     word_feats = [f"w {w}" for w in words]
-    word_feats.extend(f"b {a} {b}" for a, b in zip(words, words[1:], strict=False))
+    word_feats.extend(f"b {a} {b}" for a, b in pairwise(words))
     char_feats: list[str] = []
     for token in norm.split(" "):
         padded = f" {token} "
@@ -174,6 +177,11 @@ class EventClassifier:
         probs /= probs.sum(axis=1, keepdims=True)
         return probs
 
+    def no_event_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """The probability of "no ACLED event" per text: the ``none:*`` labels' sum."""
+        none_cols = [i for i, label in enumerate(self.labels) if not is_event(label)]
+        return self.predict_proba(texts)[:, none_cols].sum(axis=1)
+
     def top(self, text: str) -> tuple[str, float]:
         """The most probable label of ``text`` and its probability."""
         probs = self.predict_proba([text])[0]
@@ -224,30 +232,68 @@ def read_corpus(paths: Iterable[Path]) -> list[dict[str, Any]]:
     return items
 
 
+def read_context(path: Path = CONTEXT_PATH) -> list[str]:
+    """The background sentences used by ``augment``, one a line."""
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def augment(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    context: Sequence[str],
+    copies: int = 2,
+    seed: int = 13,
+) -> tuple[list[str], list[str]]:
+    """The snippets plus ``copies`` more of each with one background sentence before or after it.
+
+    Written snippets are short and on point; news snippets carry background ("The region has seen
+    a rise in violence") that says nothing about the type. Training on both teaches the model to
+    give such sentences no weight. Deterministic for a given ``seed``.
+    """
+    import random
+
+    out_texts, out_labels = list(texts), list(labels)
+    if not context:
+        return out_texts, out_labels
+    rng = random.Random(seed)
+    for _ in range(copies):
+        for text, label in zip(texts, labels, strict=True):
+            extra = rng.choice(context)
+            out_texts.append(f"{text} {extra}" if rng.random() < 0.5 else f"{extra} {text}")
+            out_labels.append(label)
+    return out_texts, out_labels
+
+
 def train(
     texts: Sequence[str],
     labels: Sequence[str],
     *,
+    context: Sequence[str] = (),
+    copies: int = 2,
+    seed: int = 13,
     c: float = 10.0,
     min_df: int = 2,
     max_iter: int = 2000,
 ) -> ModelArrays:
     """Fit the model: TF-IDF over features seen in >= ``min_df`` texts, class-weighted logistic
-    regression (L2, inverse strength ``c``). Deterministic: same inputs, same weights."""
+    regression (L2, inverse strength ``c``), on the snippets augmented with ``context`` (see
+    ``augment``). Deterministic: same inputs, same weights."""
     try:
         from scipy.sparse import csr_matrix
         from sklearn.linear_model import LogisticRegression
     except ImportError:
         raise OptionalDependencyError("training the classifier", "train") from None
 
-    feats = [features(t) for t in texts]
+    # vocabulary and IDF from the written snippets alone: augmented copies would let every
+    # feature of a single snippet pass ``min_df`` and double the model's size
     df: Counter[str] = Counter()
-    for word_feats, char_feats in feats:
+    for word_feats, char_feats in map(features, texts):
         df.update(set(word_feats) | set(char_feats))
     vocab = tuple(sorted(f for f, n in df.items() if n >= min_df))
     index = {f: i for i, f in enumerate(vocab)}
+    idf = np.array([math.log((1 + len(texts)) / (1 + df[f])) + 1.0 for f in vocab])
+    texts, labels = augment(texts, labels, context, copies=copies, seed=seed)
     n_docs = len(texts)
-    idf = np.array([math.log((1 + n_docs) / (1 + df[f])) + 1.0 for f in vocab])
 
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 2
+FORMAT_VERSION = 4
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -94,6 +94,8 @@ COMMON_WORDS = _words(
     spring state success summit sunrise surprise temple that the their them then there these
     they this time to union unity university up upper valley victory was we wells west western
     what when where which who will with worth you young
+    act centre chief federal god metro miss mission officer northeast northwest southeast
+    southwest
     """
 ) | {
     "east coast",

@@ -93,6 +93,8 @@ def test_probabilities_sum_to_one() -> None:
     assert np.allclose(probs.sum(axis=1), 1.0)
     assert (probs >= 0).all()
     assert clf.predict_proba([]).shape == (0, len(clf.labels))
+    p_none = clf.no_event_proba(["Floods killed 40 people.", "Rebels shelled the town."])
+    assert p_none[0] > 0.5 > p_none[1]
     label, p = clf.top("Rebels shelled the town.")
     assert label in clf.labels and 0.0 < p <= 1.0
 

@@ -3,12 +3,21 @@
 Mentions come from spaCy's GPE, LOC and FAC entities, from NORP entities that are demonyms
 ("Iraqi": the country, but not a location), from other entities whose whole text is a country,
 division or curated site (the small model often calls "Jordan" a person), and from a gazetteer
-lookup over capitalized words that spaCy left untagged (countries, divisions, sites, and cities
-of at least ``gazetteer.MATCH_MIN_POPULATION`` people).
+lookup over capitalized words that spaCy did not tag as places (countries, divisions, counties
+with their type word, sites, and cities of at least ``gazetteer.MATCH_MIN_POPULATION`` people); a
+looked-up name may take in other entities whole ("Dayr az Zawr", which spaCy reads as two people).
 
-Resolution takes two passes: the first collects the countries the article is about (names that
-are countries or demonyms, and places with one clear reading); the second ranks every mention's
-candidates with those countries as context, so "Tripoli" in a story about Lebanon is Lebanon's.
+Resolution (:func:`resolve_mentions`) ranks every name's candidates first alone, then, in up to
+``ROUNDS`` rounds, with what the rest of the article says: the countries and first-level divisions
+of the other names, the points of the other names with one clear reading (a town near them wins:
+"Tripoli" in a story about northern Lebanon), the likely readings of the other ambiguous names
+("Dublin and Laurens County" hold together in Georgia), and a qualifier right after the name
+("Paris, Texas", "Lebanon, Tenn."). A name never counts as context for itself.
+
+Each mention says whether it is used as a location (``locational``: not a demonym, not a
+government metonym such as "Baghdad said"); a type word after a name ("Kirkuk province", "Laurel
+County") asks for a division; "near" before a town lowers its precision to 2, and a district or
+county has precision 2 (see :func:`to_place`).
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: entity labels never taken as places even when their text is a place name
 _NEVER = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 #: features a non-place entity may still be resolved to (a same-named town is too risky)
-_STRONG_FEATURES = frozenset({"country", "continent", "site", "region", "admin1"})
+_STRONG_FEATURES = frozenset({"country", "continent", "site", "region", "admin1", "admin2"})
 
 #: a place that is the subject of one of these verbs stands for its government ("Baghdad
 #: condemned the strike", "Washington has imposed sanctions"), not for where something happened
@@ -108,6 +117,8 @@ class _Found:
     prefer: str | None = None
     locational: bool = True
     near: bool = False
+    #: the first or last words of another entity ("U.S." of "U.S. Central Command")
+    embedded: bool = False
 
 
 class Places:
@@ -370,6 +381,7 @@ def _qualifiers(
 def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
     found: list[_Found] = []
     covered = bytearray(len(sdoc))  # 1: inside a mention; 2: inside another entity
+    people = {t.lower_ for ent in sdoc.ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
     for ent in sdoc.ents:
         label = ent.label_
         start, end = _trim(sdoc, ent.start, ent.end)
@@ -377,6 +389,10 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
             continue
         if label in PLACE_LABELS:
             text = sdoc[start:end].text
+            if end - start == 1 and sdoc[start].lower_ in people and _only_towns(gazetteer, text):
+                # "Trapani" tagged a place here and part of a person's name elsewhere
+                _mark(covered, ent.start, ent.end, 2)
+                continue
             kind: Kind = "demonym" if gazetteer.demonym_country(text) else "place"
             found.append(_Found(start, end, kind))
         elif label == "NORP":
@@ -392,13 +408,62 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
             found.append(_Found(start, end, "place"))
         else:
             _mark(covered, ent.start, ent.end, 2)
+            if label in _EMBEDDING_LABELS:
+                inner = _embedded(sdoc, start, end, gazetteer)
+                if inner is not None:
+                    found.append(inner)
+                    _mark(covered, inner.start, inner.end, 1)
             continue
         _mark(covered, ent.start, ent.end, 1)
-    found.extend(_match_untagged(sdoc, gazetteer, covered))
+    found.extend(_match_untagged(sdoc, gazetteer, covered, people))
     for f in found:
         _annotate(sdoc, f, covered)
     found.sort(key=lambda f: f.start)
     return found
+
+
+#: entities whose words may begin or end with a place: "U.S. Central Command", "Gainesville
+#: Police Department", "University of Texas" (a person's name is left alone)
+_EMBEDDING_LABELS = frozenset({"ORG", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
+_MAX_EMBEDDED = 4
+
+
+def _embedded(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> _Found | None:
+    """A place that opens another entity ("U.S." of "U.S. Central Command") or ends it after
+    "of" ("Texas" of "University of Texas"): a modifier of the entity, not a location."""
+    for k in range(min(_MAX_EMBEDDED, end - start - 1), 0, -1):
+        text = sdoc[start : start + k].text
+        if not _starts_name(sdoc[start + k - 1]) and not text.endswith("."):
+            continue
+        if gazetteer.demonym_country(text):
+            return _Found(start, start + k, "demonym", embedded=True)
+        if _place_name(gazetteer, text):
+            return _Found(start, start + k, "place", embedded=True)
+    for i in range(max(start + 1, end - _MAX_EMBEDDED), end):
+        if sdoc[i - 1].lower_ == "of" and _place_name(gazetteer, sdoc[i:end].text):
+            return _Found(i, end, "place", embedded=True)
+    return None
+
+
+def _only_towns(gazetteer: Gazetteer, text: str) -> bool:
+    """Whether every reading of a name is a town (no country, division or site)."""
+    return all(c.feature == "city" for c in gazetteer.candidates(text))
+
+
+def _place_name(gazetteer: Gazetteer, text: str) -> bool:
+    key = normalize(text)
+    return gazetteer.is_matchable(key) or _acronym(gazetteer, text)
+
+
+def _acronym(gazetteer: Gazetteer, text: str) -> bool:
+    """ "EU", "U.S.", "UK": a capital-letter abbreviation of a country or union."""
+    letters = text.replace(".", "")
+    if not (2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()):
+        return False
+    return any(
+        c.feature in ("country", "region", "continent") and c.match in ("name", "alias")
+        for c in gazetteer.candidates(text)
+    )
 
 
 def _trim(sdoc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -418,6 +483,8 @@ def _mark(covered: bytearray, start: int, end: int, value: int) -> None:
 
 def _strong_name(gazetteer: Gazetteer, text: str) -> bool:
     key = normalize(text)
+    if _acronym(gazetteer, text):
+        return True
     if not gazetteer.is_matchable(key):
         return False
     return any(
@@ -429,20 +496,48 @@ def _starts_name(token: Token) -> bool:
     return token.is_title or (token.is_upper and len(token) > 1 and token.is_alpha)
 
 
-def _match_untagged(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray) -> list[_Found]:
-    """Gazetteer names among capitalized words spaCy did not tag, longest match first."""
+#: a one-word name after one of these is a person's ("Officer Moore", "Mr. Taylor")
+_TITLES = _words(
+    """
+    mr mrs ms miss dr prof sir lady lord officer sheriff deputy sgt sergeant cpl corporal lt
+    lieutenant capt captain maj major col colonel gen general adm admiral judge justice coach
+    president senator sen rep representative gov governor mayor chief commissioner trooper
+    detective inspector pastor rev reverend father bishop imam sheikh
+    """
+)
+
+
+def _match_untagged(
+    sdoc: Doc,
+    gazetteer: Gazetteer,
+    covered: bytearray,
+    people: frozenset[str] | set[str] = frozenset(),
+) -> list[_Found]:
+    """Gazetteer names among capitalized words spaCy did not tag as places, longest match first.
+
+    A name may run across other entities when it takes in more than any one of them and cuts
+    none: spaCy reads "Dayr az Zawr" as two people, "Dayr" and "Zawr". A one-word name that is a
+    word of a person's name in the same text ("Moore" after "Tom Moore"), or follows a title
+    ("Officer Moore"), is that person.
+    """
     out: list[_Found] = []
     n = len(sdoc)
+    ent_of = [-1] * n
+    bounds: list[tuple[int, int]] = []
+    for k, ent in enumerate(sdoc.ents):
+        bounds.append((ent.start, ent.end))
+        for token_i in range(ent.start, ent.end):
+            ent_of[token_i] = k
     i = 0
     while i < n:
         tok = sdoc[i]
-        if covered[i] or not (_starts_name(tok) or tok.lower_ in ("al", "el")):
+        if covered[i] == 1 or not (_starts_name(tok) or tok.lower_ in ("al", "el")):
             i += 1
             continue
         best = 0
         j = i
-        # grow a window of name-like tokens within the sentence and outside other entities
-        while j < n and j - i < _MAX_NGRAM and not covered[j]:
+        # grow a window of name-like tokens within the sentence and outside place mentions
+        while j < n and j - i < _MAX_NGRAM and covered[j] != 1:
             t = sdoc[j]
             if j > i and (t.is_sent_start or "\n" in sdoc[j - 1].whitespace_):
                 break
@@ -453,9 +548,14 @@ def _match_untagged(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray) -> list
             if (
                 _starts_name(span[-1])
                 and any(x.pos_ == "PROPN" for x in span)
+                and _over_entities(i, j, covered, ent_of, bounds)
                 and gazetteer.is_matchable(normalize(span.text))
             ):
                 best = j
+        if best == i + 1 and (
+            tok.lower_ in people or (i > 0 and sdoc[i - 1].lower_.rstrip(".") in _TITLES)
+        ):
+            best = 0
         if best:
             out.append(_Found(i, best, "place"))
             _mark(covered, i, best, 1)
@@ -463,6 +563,18 @@ def _match_untagged(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray) -> list
         else:
             i += 1
     return out
+
+
+def _over_entities(
+    i: int, j: int, covered: bytearray, ent_of: list[int], bounds: list[tuple[int, int]]
+) -> bool:
+    """Whether tokens i..j are free, or take in whole other entities and more than any one."""
+    ents = {ent_of[t] for t in range(i, j) if covered[t] == 2}
+    if not ents:
+        return True
+    return all(i <= bounds[k][0] and bounds[k][1] <= j for k in ents) and all(
+        bounds[k][1] - bounds[k][0] < j - i for k in ents
+    )
 
 
 def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) -> None:
@@ -478,7 +590,9 @@ def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) 
     if f.start > 0 and sdoc[f.start - 1].lower_ in _NEAR_WORDS:
         f.near = True
     span = sdoc[f.start : f.end]
-    if _dateline(span):
+    if f.embedded:
+        f.locational = False
+    elif _dateline(span):
         f.locational = True
     elif f.kind == "demonym":
         root = span.root

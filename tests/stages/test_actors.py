@@ -77,7 +77,10 @@ def test_bare_police_are_the_local_state(make_doc, settings) -> None:
     from eventwire.records import Article
 
     result = Pipeline(settings)(
-        Article(text="Police arrested 40 members of the banned party in Harare on Monday.", published=PUB)
+        Article(
+            text="Police arrested 40 members of the banned party in Harare on Monday.",
+            published=PUB,
+        )
     )
     assert result.events
     actor = result.events[0].actor1

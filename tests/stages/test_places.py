@@ -173,3 +173,71 @@ def test_dateline_is_a_location(stage: Places, make_doc) -> None:
     mentions = places_of(stage, make_doc, "BAGHDAD\nIraq said on Friday it would respond.")
     assert by_text(mentions, "BAGHDAD").locational
     assert not by_text(mentions, "Iraq").locational
+
+
+# -- qualifiers, coherence, counties and gold spans (issue 5)
+
+
+def test_qualifier_after_a_comma(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "A storm hit Paris, Texas, on Monday.")
+    paris = by_text(mentions, "Paris")
+    assert paris.place is not None and paris.place.admin1 == "Texas"
+    texas = by_text(mentions, "Texas")
+    assert texas.feature == "admin1" and texas.place is not None
+    assert texas.place.country_code == "US"
+
+
+def test_qualifier_turns_a_countrys_name_into_a_town(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "The fair opened in Lebanon, Tenn., on Saturday.")
+    lebanon = by_text(mentions, "Lebanon")
+    assert lebanon.feature == "city" and lebanon.place is not None
+    assert lebanon.place.country_code == "US" and lebanon.place.admin1 == "Tennessee"
+
+
+def test_qualifier_picks_the_state_not_the_country(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "Police in Atlanta, Georgia, arrested two men.")
+    georgia = by_text(mentions, "Georgia")
+    assert georgia.feature == "admin1" and georgia.place is not None
+    assert georgia.place.country_code == "US"
+
+
+def test_a_list_of_countries_is_no_qualifier(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "Militias attacked bases in Syria, Iraq, and Jordan.")
+    assert [m.feature for m in mentions] == ["country", "country", "country"]
+
+
+def test_county_is_a_district_with_precision_two(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "The bridge in Laurel County collapsed.")
+    laurel = by_text(mentions, "Laurel County")
+    assert laurel.feature == "admin2" and laurel.place is not None
+    assert laurel.place.precision == 2 and laurel.place.admin1 == "Kentucky"
+
+
+def test_places_of_one_article_hold_together(stage: Places, make_doc) -> None:
+    # two ambiguous names whose only close readings are each other's (Dublin and Laurens
+    # County, Georgia): the Irish capital gives way
+    mentions = places_of(
+        stage, make_doc, "Residents of Dublin and Laurens County gathered for the fair."
+    )
+    dublin = by_text(mentions, "Dublin")
+    assert dublin.place is not None and dublin.place.country_code == "US"
+    assert dublin.place.admin1 == "Georgia"
+
+
+def test_gold_spans_are_resolved_in_context(gaz: Gazetteer, nlp) -> None:
+    text = "Clashes broke out in Tripoli, the largest city in northern Lebanon."
+    doc = nlp(text)
+    start = text.index("Tripoli")
+    spans = [(start, start + len("Tripoli")), (0, 7), (5, 9)]
+    mentions = find_places(doc, gaz, spans=spans)
+    assert [(m.start, m.end) for m in mentions] == spans
+    tripoli = mentions[0]
+    assert tripoli.place is not None and tripoli.place.country_code == "LB"
+    assert mentions[1].place is None  # "Clashes" is no place
+    assert mentions[2].text == text[5:9]  # a span inside a token keeps its own offsets
+
+
+def test_transliterated_name_in_context(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "Syrian forces shelled Dayr az Zawr on Monday.")
+    deir = by_text(mentions, "Dayr az Zawr")
+    assert deir.place is not None and deir.place.country_code == "SY"
