@@ -99,7 +99,8 @@ PARTICIPANTS = frozenset(
 #: texts of this many sentences or fewer are read whole by the classifier too
 SNIPPET_SENTENCES = 3
 REPORTING_VERBS = frozenset(
-    ["say", "tell", "add", "state", "declare", "announce", "warn", "claim", "report", "describe", "insist", "note", "vow", "threaten"]
+    {"say", "tell", "add", "state", "declare", "announce", "warn", "claim", "report", "describe"}
+    | {"insist", "note", "vow", "threaten"}
 )
 #: the rules' weight against the classifier's "no event" (see _arbitrate)
 VETO_RULE_WEIGHT = 0.5
@@ -418,8 +419,11 @@ class EventDetector:
         if root.pos_ not in ("VERB", "AUX", "NOUN") or self.is_irrealis(root):
             return []
         # "“We will strike back,” the commander said": words reported, not an act
-        quoted = sum(min(end, sent.end_char) - max(start, sent.start_char) for start, end in quotes
-                     if start < sent.end_char and end > sent.start_char)  # fmt: skip
+        quoted = sum(
+            min(end, sent.end_char) - max(start, sent.start_char)
+            for start, end in quotes
+            if start < sent.end_char and end > sent.start_char
+        )
         if root.lemma_.lower() in REPORTING_VERBS or quoted > 0.3 * len(sent.text):
             return []
         return [_Group([_Trigger(root.i, root.i + 1, root.i, best, reading[best], "phrase")], sent)]
