@@ -12,10 +12,12 @@ from eventwire.classifier import (
     NO_EVENT_LABELS,
     EventClassifier,
     ModelArrays,
+    augment,
     features,
     get_classifier,
     is_event,
     normalize,
+    read_context,
     read_corpus,
     train,
 )
@@ -112,8 +114,9 @@ def test_missing_model_says_how_to_build_it(tmp_path: Path) -> None:
 def test_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
     texts, labels = zip(*TINY, strict=True)
-    first = train(texts, labels, min_df=1)
-    second = train(texts, labels, min_df=1)
+    context = ["Officials gave no details.", "The area is remote."]
+    first = train(texts, labels, min_df=1, context=context)
+    second = train(texts, labels, min_df=1, context=context)
     assert first.labels == second.labels
     assert first.vocab == second.vocab
     assert np.array_equal(first.coef, second.coef)
@@ -142,6 +145,18 @@ def test_model_of_another_feature_version_is_refused(tmp_path: Path) -> None:
         ModelArrays.load(path)
 
 
+def test_augment_adds_background_deterministically() -> None:
+    texts, labels = ["Jets bombed a camp."], ["Air/drone strike"]
+    context = ["Officials gave no details.", "The area is remote."]
+    once = augment(texts, labels, context, copies=2, seed=5)
+    assert once == augment(texts, labels, context, copies=2, seed=5)
+    out_texts, out_labels = once
+    assert out_texts[0] == texts[0] and len(out_texts) == 3
+    assert out_labels == labels * 3
+    assert all(t != texts[0] and texts[0] in t for t in out_texts[1:])
+    assert augment(texts, labels, [], copies=2) == (texts, labels)
+
+
 def test_read_corpus_rejects_unknown_labels(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"text": "Something happened.", "label": "Skirmish"}) + "\n")
@@ -156,3 +171,4 @@ def test_corpus_covers_every_label() -> None:
     assert min(counts.values()) >= 60
     texts = [item["text"].strip().lower() for item in items]
     assert len(texts) == len(set(texts)), "duplicate snippets in the corpus"
+    assert len(read_context()) >= 20

@@ -275,8 +275,14 @@ def _only_event_of_sentence(doc: Document, mention: EventMention) -> bool:
     return len({m.event_index for m in same}) == 1
 
 
+TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
+
+
 def _apply_conventions(event: Event) -> None:
-    """ACLED's actor order for demonstrations and violence against civilians (coding guide §3)."""
+    """ACLED's actor order for demonstrations and violence against civilians (coding guide §3),
+    and who took a place: state forces regain territory, others overtake it (§1)."""
+    if event.sub_event_type in TERRITORY and event.actor1 is not None and event.actor1.type:
+        event.sub_event_type = TERRITORY[0] if event.actor1.type == "state_forces" else TERRITORY[1]
     sub = event.sub_event_type
     country = event.location.country_code if event.location else None
     where = country_phrase(country) or "Unknown"
