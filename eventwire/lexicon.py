@@ -26,6 +26,8 @@ class Lexicon:
     injury_words: frozenset[str]
     #: lemma -> sub-event types it points to when it stands near a generic trigger
     context: dict[str, tuple[str, ...]]
+    disrupt_verbs: frozenset[str]
+    weapon_objects: frozenset[str]
     civilian_words: frozenset[str]
     armed_words: frozenset[str]
     means_words: frozenset[str]
@@ -61,6 +63,8 @@ def load_lexicon() -> Lexicon:
         death_words=frozenset(raw["casualty"]["death"]),
         injury_words=frozenset(raw["casualty"]["injury"]),
         context={k: tuple(v) for k, v in context.items()},
+        disrupt_verbs=frozenset(raw["disrupted"]["verbs"]),
+        weapon_objects=frozenset(raw["disrupted"]["objects"]),
         civilian_words=frozenset(raw["cues"]["civilian"]),
         armed_words=frozenset(raw["cues"]["armed"]),
         means_words=frozenset(raw["cues"]["means"]),

@@ -213,7 +213,40 @@ class EventDetector:
             elif lemma in lex.death_words and _is_casualty_use(tok):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
             i += 1
-        return [t for t in found if not _figurative(doc[t.head], t)]
+        found = [t for t in found if not _figurative(doc[t.head], t)]
+        taken = {t.head for t in found}
+        for tok in sent:
+            if (
+                tok.i not in taken
+                and self._disrupts_weapons(tok)
+                and not in_regions(tok.idx, quotes)
+            ):
+                found.append(
+                    _Trigger(tok.i, tok.i + 1, tok.i, "Disrupted weapons use", 0.9, "phrase")
+                )
+            elif tok.i in taken and self._disrupts_weapons(tok):
+                for t in found:
+                    if t.head == tok.i:  # "seized" weapons, not territory
+                        t.sub, t.weight, t.kind = "Disrupted weapons use", 0.9, "phrase"
+        return found
+
+    def _disrupts_weapons(self, tok: Token) -> bool:
+        """A seizure, find or defusing of weapons: the verb and its object tell it."""
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.lex.disrupt_verbs:
+            return False
+        for child in tok.children:
+            if child.dep_ in ("dobj", "nsubjpass"):
+                heads = [child, *(c for c in child.children if c.dep_ == "conj")]
+                for head in heads:
+                    of = [
+                        g
+                        for p in head.children
+                        if p.dep_ == "prep" and p.lower_ == "of"
+                        for g in p.children
+                    ]
+                    if any(h.lemma_.lower() in self.lex.weapon_objects for h in [head, *of]):
+                        return True
+        return False
 
     def is_irrealis(self, tok: Token) -> bool:
         return is_irrealis(tok, self.lex)
@@ -267,10 +300,11 @@ class EventDetector:
         subs = {t.sub for t in triggers}
         # a demonstration met by force or turning violent is coded as what it became
         if "Peaceful protest" in subs:
+            # demonstrators who turn violent riot, whatever was done to them (coding guide §0)
             for upgraded in (
+                "Violent demonstration",
                 "Excessive force against protesters",
                 "Protest with intervention",
-                "Violent demonstration",
             ):
                 if upgraded in subs:
                     return upgraded, 0.9

@@ -182,3 +182,20 @@ def test_days_of_protests_are_an_aggregate(run) -> None:
     doc = run("Three days of protests left 23 dead in the capital.")
     assert doc.events == []
     assert doc.aggregates and "protests" in doc.aggregates[0].description
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Soldiers found a cache of ammunition and rifles in an abandoned house near the border.",
+        "Security forces seized nine pistols and two grenades from the militants' hideout.",
+    ],
+)
+def test_weapons_seized_or_found_are_disrupted_weapons_use(run, text: str) -> None:
+    doc = run(text)
+    assert doc.events and doc.events[0].sub_event_type == "Disrupted weapons use"
+
+
+def test_territory_seized_is_not_a_weapons_seizure(run) -> None:
+    doc = run("Rebels seized the town of Kesh after two days of fighting.")
+    assert doc.events and doc.events[0].event_type == "Battles"
