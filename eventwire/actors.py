@@ -163,6 +163,20 @@ class ActorDictionary:
             return self.state(country, "military", text, event_country)
         return None
 
+    def group_spans(self, span: SpacySpan) -> list[tuple[int, int]]:
+        """Character ranges of named armed groups in ``span`` ("Hayat Tahrir al-Sham"), so that
+        words of their names are not read as places."""
+        out = []
+        for i, tok in enumerate(span):
+            if not (tok.is_title or tok.is_upper):
+                continue
+            for n in range(min(self.max_len, len(span) - i), 0, -1):
+                window = span[i : i + n]
+                if tuple(normalize(window.text).split()) in self.groups:
+                    out.append((window.start_char, window.end_char))
+                    break
+        return out
+
     def _named_group(self, span: SpacySpan, country: str | None) -> tuple[str, str] | None:
         """A proper name with an organization word that names no state: "al-Fateh Army",
         "Jaysh al-Izza", "the Popular Resistance in Daraa" (not "the Syrian army")."""

@@ -286,6 +286,12 @@ def _apply_conventions(event: Event) -> None:
     sub = event.sub_event_type
     country = event.location.country_code if event.location else None
     where = country_phrase(country) or "Unknown"
+    for role in ("actor1", "actor2"):
+        actor = getattr(event, role)
+        if actor is not None and actor.name.endswith("(Unknown)") and country:
+            # generic actors are named for the event's country, known only once it has a place
+            name = actor.name.removesuffix("(Unknown)") + f"({where})"
+            setattr(event, role, actor.model_copy(update={"name": name, "country_code": country}))
     protesters = Actor(name=f"Protesters ({where})", type="protesters", country_code=country)
     if sub in ("Peaceful protest", "Protest with intervention"):
         if event.actor1 is None or event.actor1.type != "protesters":

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..actors import get_actor_dictionary
 from ..classifier import get_classifier
 from ..config import Settings
 from ..lexicon import Lexicon, load_lexicon
@@ -523,11 +524,16 @@ class EventDetector:
         anchor = sp[group.anchor] if group.anchor >= 0 else sp[group.triggers[0].head]
         verb = governing_verb(anchor)
         scored: list[tuple[int, int, PlaceMention, int]] = []
+        names = None
         for pm in doc.places:
             if not pm.locational or pm.place is None:
                 continue
             if not (group.sent.start_char <= pm.start < group.sent.end_char):
                 continue
+            if names is None:
+                names = get_actor_dictionary().group_spans(group.sent)
+            if any(start <= pm.start and pm.end <= end for start, end in names):
+                continue  # "Hayat Tahrir al-Sham": a group's name, not Damascus
             span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
             if span is None:
                 continue
