@@ -26,8 +26,8 @@ class Lexicon:
     injury_words: frozenset[str]
     #: lemma -> sub-event types it points to when it stands near a generic trigger
     context: dict[str, tuple[str, ...]]
-    disrupt_verbs: frozenset[str]
-    weapon_objects: frozenset[str]
+    #: (verb lemmas, object lemmas, sub-event type) of events told by a verb and its object
+    verb_objects: tuple[tuple[frozenset[str], frozenset[str], str], ...]
     civilian_words: frozenset[str]
     armed_words: frozenset[str]
     means_words: frozenset[str]
@@ -63,8 +63,13 @@ def load_lexicon() -> Lexicon:
         death_words=frozenset(raw["casualty"]["death"]),
         injury_words=frozenset(raw["casualty"]["injury"]),
         context={k: tuple(v) for k, v in context.items()},
-        disrupt_verbs=frozenset(raw["disrupted"]["verbs"]),
-        weapon_objects=frozenset(raw["disrupted"]["objects"]),
+        verb_objects=tuple(
+            (frozenset(raw[key]["verbs"]), frozenset(raw[key]["objects"]), sub)
+            for key, sub in (
+                ("disrupted", "Disrupted weapons use"),
+                ("established", "Headquarters or base established"),
+            )
+        ),
         civilian_words=frozenset(raw["cues"]["civilian"]),
         armed_words=frozenset(raw["cues"]["armed"]),
         means_words=frozenset(raw["cues"]["means"]),

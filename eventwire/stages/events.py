@@ -215,26 +215,41 @@ class EventDetector:
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
             i += 1
         found = [t for t in found if not _figurative(doc[t.head], t)]
-        taken = {t.head for t in found}
+        taken = {t.head: t for t in found}
         for tok in sent:
-            if (
-                tok.i not in taken
-                and self._disrupts_weapons(tok)
-                and not in_regions(tok.idx, quotes)
-            ):
-                found.append(
-                    _Trigger(tok.i, tok.i + 1, tok.i, "Disrupted weapons use", 0.9, "phrase")
-                )
-            elif tok.i in taken and self._disrupts_weapons(tok):
-                for t in found:
-                    if t.head == tok.i:  # "seized" weapons, not territory
-                        t.sub, t.weight, t.kind = "Disrupted weapons use", 0.9, "phrase"
+            sub = self._verb_object(tok)
+            if sub is None or in_regions(tok.idx, quotes):
+                continue
+            if tok.i in taken:  # "seized" weapons, not territory
+                trig = taken[tok.i]
+                trig.sub, trig.weight, trig.kind = sub, 0.9, "phrase"
+            else:
+                found.append(_Trigger(tok.i, tok.i + 1, tok.i, sub, 0.9, "phrase"))
         return found
 
-    def _disrupts_weapons(self, tok: Token) -> bool:
-        """A seizure, find or defusing of weapons: the verb and its object tell it."""
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.lex.disrupt_verbs:
-            return False
+    def _verb_object(self, tok: Token) -> str | None:
+        """The sub-type of an event told by a verb and its object ("seized nine pistols", "set up
+        an observation post"), or None."""
+        if tok.pos_ != "VERB":
+            return None
+        lemma = tok.lemma_.lower()
+        for verbs, objects, sub in self.lex.verb_objects:
+            if lemma not in verbs:
+                continue
+            for child in tok.children:
+                if child.dep_ not in ("dobj", "nsubjpass"):
+                    continue
+                heads = [child, *(c for c in child.children if c.dep_ == "conj")]
+                of = [
+                    g
+                    for h in heads
+                    for p in h.children
+                    if p.dep_ == "prep" and p.lower_ == "of"
+                    for g in p.children
+                ]
+                if any(h.lemma_.lower() in objects for h in [*heads, *of]):
+                    return sub
+        return None
         for child in tok.children:
             if child.dep_ in ("dobj", "nsubjpass"):
                 heads = [child, *(c for c in child.children if c.dep_ == "conj")]

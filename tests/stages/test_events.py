@@ -199,3 +199,8 @@ def test_weapons_seized_or_found_are_disrupted_weapons_use(run, text: str) -> No
 def test_territory_seized_is_not_a_weapons_seizure(run) -> None:
     doc = run("Rebels seized the town of Kesh after two days of fighting.")
     assert doc.events and doc.events[0].event_type == "Battles"
+
+
+def test_a_base_set_up_is_headquarters_established(run) -> None:
+    doc = run("Foreign troops set up a new observation post outside the town on Thursday.")
+    assert doc.events and doc.events[0].sub_event_type == "Headquarters or base established"
