@@ -6,12 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from .numbers import NUMBER_WORDS
 from .records import Qualifier
 
-QUOTE_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
 _QUOTE_RE = re.compile(r"“[^”]{1,3000}”|\"[^\"\n]{1,3000}\"|«[^»]{1,3000}»|„[^“]{1,3000}“")
 
 
@@ -75,10 +74,6 @@ def phrase_text(token: Token, *, stop_deps: tuple[str, ...] = ("relcl", "acl", "
     while left < token.i and doc[left].dep_ in ("det", "punct", "cc", "predet"):
         left += 1
     return doc[left : right + 1]
-
-
-def sentence_of(doc: Doc, token_i: int) -> Span:
-    return doc[token_i].sent
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -208,9 +203,6 @@ def quantity_of(noun: Token) -> Quantity | None:
         q = quantity_at(noun.head.head)
         if q is not None:
             return q
-    for child in noun.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            continue
     if noun.like_num or noun.lower_ in _VAGUE:
         return quantity_at(noun)
     # "a commander", "the driver": one person

@@ -23,21 +23,6 @@ from ..records import Actor, Document, Event, EventMention, Place
 from ..syntax import ancestors, governing_verb, phrase_text
 from .places import to_place
 
-LIGHT_VERBS = frozenset(
-    [
-        "carry",
-        "conduct",
-        "launch",
-        "stage",
-        "mount",
-        "execute",
-        "perform",
-        "unleash",
-        "take",
-        "be",
-        "have",
-    ]
-)
 AGENT_PREPS = frozenset({"by"})
 PATIENT_PREPS = frozenset({"on", "against", "targeting", "at", "upon"})
 KILL_VERBS = frozenset(
