@@ -17,7 +17,7 @@ from ..config import Settings
 from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import Count, Document, Qualifier
-from ..syntax import Quantity, quantity_at, quantity_of, tree_distance
+from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
 from .events import cumulative, is_irrealis
 
 NOT_PEOPLE = frozenset(
@@ -112,7 +112,10 @@ class CountFinder:
     def _belongs(
         self, word: Token, trigger: Token, doc: Document, index: int, by_event: dict[int, list[int]]
     ) -> bool:
-        """A casualty word belongs to the nearest event trigger of its sentence."""
+        """A casualty word belongs to the nearest event trigger of its sentence, and not to it
+        when it tells the background ("after 230 members were killed by explosions")."""
+        if _in_background(word, trigger):
+            return False
         own = tree_distance(word, trigger)
         for other_index, tokens in by_event.items():
             if other_index == index:
@@ -197,6 +200,26 @@ class CountFinder:
             ):
                 best = q
         return best
+
+
+BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
+
+
+def _in_background(word: Token, trigger: Token) -> bool:
+    """The word stands in an "after ..."/"since ..." clause or phrase that the trigger is not in."""
+    for node in [word, *ancestors(word, limit=6)]:
+        marker = node if node.lower_ in BACKGROUND_WORDS else None
+        if marker is None:
+            marker = next(
+                (c for c in node.children if c.dep_ == "mark" and c.lower_ in BACKGROUND_WORDS),
+                None,
+            )
+            if marker is not None:
+                marker = node  # the clause's verb heads the background
+        if marker is not None:
+            span = range(marker.left_edge.i, marker.right_edge.i + 1)
+            return trigger.i not in span
+    return False
 
 
 def _add(parts: list[Quantity]) -> Quantity:

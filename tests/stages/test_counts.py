@@ -61,3 +61,10 @@ def test_vague_toll_is_unknown(first_event) -> None:
     assert event.fatalities is not None
     assert event.fatalities.count is None
     assert event.fatalities.qualifier == "unknown"
+
+
+def test_background_deaths_are_not_the_toll(first_event) -> None:
+    event = first_event(
+        "Gunmen killed three villagers on Monday, months after 230 people were killed in the same valley."
+    )
+    assert event.fatalities is not None and event.fatalities.count == 3
