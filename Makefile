@@ -29,6 +29,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check eventwire tests benchmarks scripts
+	$(BIN)/ruff format --check eventwire tests benchmarks scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)
