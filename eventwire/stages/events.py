@@ -367,14 +367,14 @@ class EventDetector:
         lemmas = {t.lemma_.lower() for t in sent}
         victims = _target_kind(tok)
         armed_agent = _armed_agent(tok)
-        if lemmas & _LEX.non_event_words and not armed_agent:
+        if lemmas & self.lex.non_event_words and not armed_agent:
             return "Armed clash", 0.0
         by_weapon = self._context_sub(sent)
         if by_weapon:
             return by_weapon, 0.55
         if victims == "armed" or (armed_agent and victims != "civilian"):
             return "Armed clash", 0.45
-        if victims == "civilian" or armed_agent or lemmas & _LEX.means_words:
+        if victims == "civilian" or armed_agent or lemmas & self.lex.means_words:
             return "Attack", 0.45
         return "Armed clash", 0.35
 
@@ -1060,16 +1060,12 @@ def _pronoun_subject(tok: Token) -> bool:
 
 
 def _names_armed_group(ent: SpacySpan) -> bool:
-    from ..actors import get_actor_dictionary
-
     actor = get_actor_dictionary().lookup(ent, None)
     return actor is not None and actor.type not in ("civilians", "protesters")
 
 
 def _armed_agent(tok: Token) -> bool:
     """The one who killed is an armed or organized actor ("gunmen", "the army", "Boko Haram")."""
-    from ..actors import get_actor_dictionary
-
     verb = governing_verb(tok)
     agents = [
         c
