@@ -196,6 +196,12 @@ def quantity_of(noun: Token) -> Quantity | None:
             child.dep_ in ("det", "amod", "advmod") and child.lower_ in _VAGUE
         ):
             q = quantity_at(child)
+            if q is None and child.dep_ == "nummod":
+                # "20 #Taliban fighters": the tokenizer's "#" stands between number and noun
+                q = next(
+                    (quantity_at(g) for g in child.children if g.dep_ == "nummod" and g.like_num),
+                    None,
+                )
             if q is not None:
                 return q
     # "dozens of people", "three of their own", "hundreds of protesters"

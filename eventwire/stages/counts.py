@@ -18,7 +18,7 @@ from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
-from .events import cumulative, is_irrealis
+from .events import casualties_are_deaths, cumulative, in_background, is_irrealis
 
 NOT_PEOPLE = frozenset(
     [
@@ -60,6 +60,8 @@ NOT_PEOPLE = frozenset(
     ]
 )
 WINDOW = 10
+#: casualty words that name the people themselves ("dozens of casualties", "hundreds of bodies")
+PERSON_WORDS = frozenset({"casualty", "fatality", "body", "corpse", "martyr"})
 
 
 class CountFinder:
@@ -79,6 +81,7 @@ class CountFinder:
             triggers = [sp[i] for i in by_event.get(index, [])]
             deaths: list[tuple[Quantity, Token]] = []
             injuries: list[tuple[Quantity, Token]] = []
+            running: list[tuple[Quantity, Token]] = []
             for trigger in triggers:
                 for word in trigger.sent:
                     if word.i in taken or not self._belongs(word, trigger, doc, index, by_event):
@@ -90,8 +93,13 @@ class CountFinder:
                     if q is None:
                         continue
                     taken.add(word.i)
-                    (deaths if kind == "death" else injuries).append((q, word))
-            event.fatalities = _total(deaths, sp)
+                    if kind == "death" and _running_total(word):
+                        running.append((q, word))
+                    else:
+                        (deaths if kind == "death" else injuries).append((q, word))
+            # "kills 3 and raises the death toll to 133": the toll counts earlier deaths too, so it
+            # is the event's own count only when nothing else gives one ("raise the toll to 9")
+            event.fatalities = _total(deaths or running, sp)
             event.injured = _total(injuries, sp)
         return doc
 
@@ -99,7 +107,9 @@ class CountFinder:
         lemma = tok.lemma_.lower()
         if lemma in self.lex.injury_words or tok.lower_ in self.lex.injury_words:
             if lemma == "casualty":
-                return None  # "casualties" is not a death count (ACLED), nor surely an injury one
+                # "casualties" is not a death count (ACLED), nor surely an injury one, unless the
+                # sentence sets it against the wounded ("7 casualties and several wounded")
+                return "death" if casualties_are_deaths(tok, self.lex) else None
             return "injury"
         if lemma in self.lex.death_words or tok.lower_ in ("killed", "dead"):
             if lemma in ("body", "toll", "corpse"):
@@ -114,7 +124,7 @@ class CountFinder:
     ) -> bool:
         """A casualty word belongs to the nearest event trigger of its sentence, and not to it
         when it tells the background ("after 230 members were killed by explosions")."""
-        if _in_background(word, trigger):
+        if in_background(word, trigger):
             return False
         own = tree_distance(word, trigger)
         for other_index, tokens in by_event.items():
@@ -133,9 +143,17 @@ class CountFinder:
     def _victim_count(self, word: Token) -> Quantity | None:
         victims: list[Token] = []
         lemma = word.lemma_.lower()
+        if (
+            word.dep_ == "pobj"
+            and word.head.lower_ == "of"
+            and (word.pos_ in ("ADJ", "VERB") or lemma in PERSON_WORDS)
+        ):
+            own = quantity_of(word)  # "dozens of wounded", "hundreds of dead"
+            if own is not None:
+                return own
         for child in word.children:
             if child.dep_ in ("dobj", "nsubjpass") or (
-                child.dep_ == "nsubj" and lemma in ("die", "perish")
+                child.dep_ == "nsubj" and (lemma in ("die", "perish") or _headline_passive(word))
             ):
                 victims.append(child)
             elif child.dep_ == "prep" and child.lower_ == "of" and word.pos_ == "NOUN":
@@ -183,6 +201,8 @@ class CountFinder:
                 continue
             if tok.head.lemma_.lower() in NOT_PEOPLE:
                 continue
+            if self._counts_other(tok, word):
+                continue  # "killed, 5 lightly wounded": the number is the other toll's
             nearer = [
                 w
                 for w in doc[min(tok.i, word.i) : max(tok.i, word.i) + 1]
@@ -201,25 +221,35 @@ class CountFinder:
                 best = q
         return best
 
+    def _counts_other(self, number: Token, word: Token) -> bool:
+        """The number's own head words reach another casualty word before this one."""
+        for node in [number, *ancestors(number, limit=3)]:
+            if node.i == word.i:
+                return False
+            if node.i != number.i and self._kind(node) not in (None, self._kind(word)):
+                return True
+        return False
 
-BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
+
+RISE_VERBS = frozenset({"raise", "rise", "climb", "increase", "reach", "bring", "jump", "mount"})
 
 
-def _in_background(word: Token, trigger: Token) -> bool:
-    """The word stands in an "after ..."/"since ..." clause or phrase that the trigger is not in."""
-    for node in [word, *ancestors(word, limit=6)]:
-        marker = node if node.lower_ in BACKGROUND_WORDS else None
-        if marker is None:
-            marker = next(
-                (c for c in node.children if c.dep_ == "mark" and c.lower_ in BACKGROUND_WORDS),
-                None,
-            )
-            if marker is not None:
-                marker = node  # the clause's verb heads the background
-        if marker is not None:
-            span = range(marker.left_edge.i, marker.right_edge.i + 1)
-            return trigger.i not in span
-    return False
+def _running_total(word: Token) -> bool:
+    """ "raises the death toll to 133", "the toll rose to 31": a total that moved."""
+    if word.lemma_.lower() not in ("toll", "number", "total", "tally"):
+        return False
+    return any(a.lemma_.lower() in RISE_VERBS for a in ancestors(word, limit=3))
+
+
+def _headline_passive(verb: Token) -> bool:
+    """ "One soldier killed in clashes": a headline's participle with its victim as subject (no
+    object, no auxiliary, nobody "by" whom)."""
+    if verb.tag_ not in ("VBN", "VBD") or verb.dep_ not in ("ROOT", "conj"):
+        return False
+    return not any(
+        c.dep_ in ("dobj", "aux", "auxpass", "agent") or (c.dep_ == "prep" and c.lower_ == "by")
+        for c in verb.children
+    )
 
 
 def _add(parts: list[Quantity]) -> Quantity:

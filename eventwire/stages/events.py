@@ -211,7 +211,9 @@ class EventDetector:
                 continue
             if lemma in lex.generic and _generic_pos_ok(lemma, tok):
                 found.append(_Trigger(i, i + 1, i, lex.generic[lemma], 0.55, "generic"))
-            elif lemma in lex.death_words and _is_casualty_use(tok):
+            elif (lemma in lex.death_words and _is_casualty_use(tok)) or casualties_are_deaths(
+                tok, lex
+            ):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
             i += 1
         found = [t for t in found if not _figurative(doc[t.head], t)]
@@ -270,6 +272,17 @@ class EventDetector:
     # -- grouping -----------------------------------------------------------------------------
     def group(self, triggers: list[_Trigger], sent: SpacySpan) -> list[_Group]:
         doc = sent.doc
+        # what the incident followed is not the incident ("after killing 55 ..., warplanes kill
+        # 18"): a trigger in an "after ..." clause gives way to one outside it
+        background = {
+            t.head
+            for t in triggers
+            if any(in_background(doc[t.head], doc[o.head]) for o in triggers if o is not t)
+        }
+        if len(background) < len({t.head for t in triggers}):
+            # its toll is not the incident's; its type may still tell what the incident was
+            triggers = [t for t in triggers if t.kind != "casualty" or t.head not in background]
+            triggers.sort(key=lambda t: t.head in background)
         strong = [t for t in triggers if t.kind != "casualty"]
         casualty = [t for t in triggers if t.kind == "casualty"]
         groups: list[_Group] = []
@@ -432,7 +445,10 @@ class EventDetector:
             return best, 0.0
         # both agreeing is surer than either alone; either alone is as sure as it says
         agree = group.reading[best] * rule.get(best, 0.0)
-        confidence = max(rule.get(best, 0.0), group.reading[best]) + 0.5 * agree
+        # a trigger the classifier retypes still says there is an event, as surely as the
+        # classifier allows ("kills 55 fighters" read as an air strike is no weaker an event)
+        exists = min(max(rule.values()), 1.0 - group.no_event)
+        confidence = max(rule.get(best, 0.0), group.reading[best], exists) + 0.5 * agree
         return best, round(min(1.0, confidence), 3)
 
     def _armed_context(self, group: _Group) -> bool:
@@ -559,6 +575,8 @@ class EventDetector:
             precision = pm.place.precision
             prep = root.head if root.dep_ == "pobj" else None
             if prep is not None and prep.lower_ in ("near", "around", "close", "between"):
+                precision = max(precision, 2)
+            if _area_of(root):
                 precision = max(precision, 2)
             if prep is not None and prep.lower_ == "from":
                 dist += 3  # where people came from, not where it happened
@@ -774,7 +792,7 @@ class _Event:
             pm, precision = self.places[0]
             assert pm.place is not None
             location = pm.place.model_copy(update={"precision": precision, "text": pm.text})
-        confidence = min(1.0, self.score + (0.1 if location else -0.1) + (0.1 if dated else 0.0))
+        confidence = min(1.0, self.score + (0.1 if location else 0.0) + (0.1 if dated else 0.0))
         key = content_hash(doc.article.id, self.sub, str(ordinal), str(self.evidence[0].start))
         return Event(
             id=key,
@@ -821,10 +839,40 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
     return False
 
 
+BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
+
+
+def in_background(word: Token, trigger: Token) -> bool:
+    """The word stands in an "after ..."/"since ..." clause or phrase that the trigger is not in."""
+    for node in [word, *ancestors(word, limit=6)]:
+        marker = node if node.lower_ in BACKGROUND_WORDS else None
+        if marker is None:
+            marker = next(
+                (c for c in node.children if c.dep_ == "mark" and c.lower_ in BACKGROUND_WORDS),
+                None,
+            )
+            if marker is not None:
+                marker = node  # the clause's verb heads the background
+        if marker is not None:
+            span = range(marker.left_edge.i, marker.right_edge.i + 1)
+            return trigger.i not in span
+    return False
+
+
 def cumulative(tok: Token) -> bool:
     """ "raising to 212 the number of people killed", "the death toll rose": a running total."""
     return any(a.lemma_.lower() in TOTAL_WORDS for a in ancestors(tok, limit=4)) or any(
         c.lemma_.lower() in TOTAL_WORDS for c in tok.children if c.dep_ in ("nsubj", "compound")
+    )
+
+
+def casualties_are_deaths(tok: Token, lex: Lexicon) -> bool:
+    """ "7 casualties and several wounded": "casualties" set against the wounded are the dead."""
+    return tok.lemma_.lower() == "casualty" and any(
+        t.i != tok.i
+        and t.lemma_.lower() != "casualty"
+        and (t.lemma_.lower() in lex.injury_words or t.lower_ in lex.injury_words)
+        for t in tok.sent
     )
 
 
@@ -1037,6 +1085,43 @@ PLACE_NOUNS = frozenset(
         "camp",
         "base",
         "capital",
+        "desert",
+        "mountain",
+        "mountains",
+        "valley",
+        "plain",
+        "coast",
+        "road",
+        "highway",
+        "airport",
+        "field",
+        "front",
+        "enclave",
+        "pocket",
+        "island",
+        "river",
+        "bank",
+        "hill",
+        "hills",
+    ]
+)
+#: "the Homs desert", "the countryside of Idlib": a stretch of land named after a town, coded
+#: near that town (precision 2) rather than at it
+AREA_NOUNS = frozenset(
+    [
+        "countryside",
+        "desert",
+        "mountain",
+        "mountains",
+        "valley",
+        "plain",
+        "area",
+        "region",
+        "hills",
+        "enclave",
+        "pocket",
+        "vicinity",
+        "environs",
     ]
 )
 
@@ -1050,6 +1135,15 @@ def _modifier_use(root: Token) -> bool:
         and root.head.pos_ in ("NOUN", "PROPN")
         and (root.head.lemma_.lower() not in PLACE_NOUNS)
     )
+
+
+def _area_of(root: Token) -> bool:
+    """ "Homs desert", "the countryside of Idlib", "the Idlib countryside": land around a place."""
+    if root.dep_ in ("compound", "nmod", "amod"):
+        return root.head.lemma_.lower() in AREA_NOUNS
+    if root.dep_ == "pobj" and root.head.lower_ == "of":
+        return root.head.head.lemma_.lower() in AREA_NOUNS
+    return False
 
 
 def _pronoun_subject(tok: Token) -> bool:

@@ -68,3 +68,38 @@ def test_background_deaths_are_not_the_toll(first_event) -> None:
         "Gunmen killed three villagers on Monday, months after 230 people were killed in the same valley."
     )
     assert event.fatalities is not None and event.fatalities.count == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        # a headline's participle: the subject is the victim, and the wounded keep their own number
+        ("One police officer killed, 4 lightly wounded in an ambush near the checkpoint", 1, 4),
+        ("12 #militants were killed and 3 others were wounded in an army raid", 12, 3),
+        # "casualties" set against the wounded are the dead
+        ("At least 9 casualties and dozens of wounded in shelling on the old market", 9, 12),
+    ],
+)
+def test_each_toll_keeps_its_number(first_event, text: str, killed: int, injured: int) -> None:
+    event = first_event(text)
+    assert event.fatalities is not None and event.fatalities.count == killed
+    assert event.injured is not None and event.injured.count == injured
+
+
+def test_casualties_alone_are_no_death_count(first_event) -> None:
+    event = first_event("Rebels shelled the village, causing 14 casualties.")
+    assert event.fatalities is None
+
+
+def test_running_total_gives_way_to_the_incident(first_event) -> None:
+    event = first_event(
+        "A landmine killed 4 shepherds and raised the death toll from mines to 96 in five months."
+    )
+    assert event.fatalities is not None and event.fatalities.count == 4
+
+
+def test_what_the_incident_followed_is_not_its_toll(first_event) -> None:
+    event = first_event(
+        "After weeks of killing about 70 fighters in the hills, drones killed 6 militants near the dam."
+    )
+    assert event.fatalities is not None and event.fatalities.count == 6
