@@ -79,6 +79,10 @@ class CountFinder:
         taken: set[int] = set()  # casualty words already counted for an event
         for index, event in enumerate(doc.events):
             triggers = [sp[i] for i in by_event.get(index, [])]
+            # a mention in an "after ..." clause tells what the incident followed, not its toll
+            triggers = [
+                t for t in triggers if not any(in_background(t, o) for o in triggers if o is not t)
+            ] or triggers
             deaths: list[tuple[Quantity, Token]] = []
             injuries: list[tuple[Quantity, Token]] = []
             running: list[tuple[Quantity, Token]] = []
@@ -173,6 +177,7 @@ class CountFinder:
         if word.dep_ == "conj" and not victims:
             victims.extend(c for c in word.head.children if c.dep_ in ("dobj", "nsubjpass"))
         total: Quantity | None = None
+        victims = [_outer(v) for v in victims]
         for victim in victims:
             if victim.lemma_.lower() in NOT_PEOPLE:
                 continue
@@ -250,6 +255,23 @@ def _headline_passive(verb: Token) -> bool:
         c.dep_ in ("dobj", "aux", "auxpass", "agent") or (c.dep_ == "prep" and c.lower_ == "by")
         for c in verb.children
     )
+
+
+def _outer(victim: Token) -> Token:
+    """The whole victim phrase: "3 young men of one family", "64 members ..., the tribal forces
+    and ISIS" (the first conjunct carries the number)."""
+    while True:
+        if victim.dep_ == "conj" and victim.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            victim = victim.head
+        elif (
+            victim.dep_ == "pobj"
+            and victim.head.lower_ == "of"
+            and (victim.head.head.tag_ in ("NNS", "NNPS") or victim.head.head.pos_ == "NUM")
+            and quantity_of(victim.head.head) is not None
+        ):
+            victim = victim.head.head
+        else:
+            return victim
 
 
 def _add(parts: list[Quantity]) -> Quantity:

@@ -425,6 +425,10 @@ def _can_date_an_event(m: TimeMention) -> bool:
     return m.type == "DATE"
 
 
+#: nouns of a running total: "the number of people killed since March" dates the total only
+TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
+
+
 def governing_time(doc: Document, token_i: int) -> TimeMention | None:
     """The time expression that dates the event whose trigger is spaCy token ``token_i``.
 
@@ -455,6 +459,8 @@ def governing_time(doc: Document, token_i: int) -> TimeMention | None:
         span = parsed.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
+        if _dates_a_total(span, level):
+            continue
         other_clause, k = _attachment(span, level)
         precise = 0 if m.date is not None and m.date.start is not None else 1
         distance = min(abs(t.i - token_i) for t in span)
@@ -463,6 +469,17 @@ def governing_time(doc: Document, token_i: int) -> TimeMention | None:
         if best is None or key < best[0]:
             best = (key, m)
     return best[1] if best else None
+
+
+def _dates_a_total(span: Span, level: dict[int, int]) -> bool:
+    """The time hangs from a running total that the trigger is not part of ("kills 12 and raises
+    to 125 the number of people killed since March")."""
+    token = span.root
+    while token.i not in level and token.head.i != token.i:
+        token = token.head
+        if token.i not in level and token.lemma_.lower() in TOTAL_WORDS:
+            return True
+    return False
 
 
 # dependencies that open another clause: a date below one belongs to that clause's event

@@ -51,7 +51,7 @@ from ..syntax import (
     quoted_regions,
     tree_distance,
 )
-from .dates import governing_time
+from .dates import TOTAL_WORDS, governing_time
 
 log = logging.getLogger(__name__)
 _LEX = load_lexicon()
@@ -111,7 +111,6 @@ STRONG_RULE = 0.9
 CLASSIFIER_ALONE = 0.6
 POLICE_WORDS = frozenset({"police", "policeman", "officer"})
 VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
-TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 STATE_VERBS = frozenset(
     [
@@ -509,7 +508,10 @@ class EventDetector:
             ):
                 continue
             coordinated = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
-            if tok.dep_ == "conj":
+            heads = {t.head for t in group.triggers}
+            if tok.dep_ == "conj" and tok.head.i in heads:
+                # "3 airstrikes and shelling": the number counts the events; in "kill 7 people and
+                # continuous clashes" it counts the dead
                 coordinated.append(tok.head)
             q = next((quantity_of(t) for t in coordinated if quantity_of(t) is not None), None)
             if tok.dep_ == "pobj" and tok.head.lower_ == "of":

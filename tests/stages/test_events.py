@@ -204,3 +204,33 @@ def test_territory_seized_is_not_a_weapons_seizure(run) -> None:
 def test_a_base_set_up_is_headquarters_established(run) -> None:
     doc = run("Foreign troops set up a new observation post outside the town on Thursday.")
     assert doc.events and doc.events[0].sub_event_type == "Headquarters or base established"
+
+
+def test_an_event_stands_without_a_place(settings) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    # a village the gazetteer cannot know must not cost the event itself
+    text = "4 killed, including a child, in a bombardment on the western Qaryat Zzyxw countryside"
+    result = Pipeline(settings)(Article(text=text, published=PUB))
+    assert len(result.events) == 1
+    assert result.events[0].fatalities is not None and result.events[0].fatalities.count == 4
+
+
+def test_people_counted_beside_plural_fighting_are_the_dead(run) -> None:
+    doc = run("Warplanes killed 7 people in the hills and continuous clashes in the area.")
+    assert doc.events and not doc.aggregates
+
+
+def test_a_running_total_does_not_date_the_incident(settings) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    text = (
+        "Militants kill 9 soldiers near the dam and raise to about 140 the number of soldiers "
+        "killed by them since early March."
+    )
+    result = Pipeline(settings)(Article(text=text, published=PUB))
+    assert len(result.events) == 1 and not result.aggregates
+    assert result.events[0].date.start is not None
+    assert result.events[0].date.start > date(2023, 4, 1)
