@@ -127,6 +127,33 @@ STATE_VERBS = frozenset(
         "surge",
     ]
 )
+#: arms and what is fired or dropped: their number measures one attack or one seizure, it does
+#: not count events
+MATERIEL = frozenset(
+    [
+        "shell",
+        "rocket",
+        "missile",
+        "round",
+        "mortar",
+        "bomb",
+        "grenade",
+        "projectile",
+        "drone",
+        "weapon",
+        "gun",
+        "rifle",
+        "pistol",
+        "landmine",
+        "mine",
+        "device",
+        "explosive",
+        "ied",
+        "cartridge",
+        "magazine",
+        "ammunition",
+    ]
+)
 TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "night", "weekend"])
 REFERRING_DETS = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 LONG_PRECISIONS = frozenset({"month", "year"})
@@ -522,7 +549,7 @@ class EventDetector:
                 if owner.lemma_.lower() in TIME_UNITS and quantity_of(owner):
                     return "aggregate"
                 if owner.lemma_.lower() in ("series", "wave", "spate", "string", "dozen"):
-                    return "aggregate"
+                    return "event" if self._one_place_and_day(group, tok) else "aggregate"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "including":
                     for obj in child.children:
@@ -530,7 +557,9 @@ class EventDetector:
                             group.anchor = obj.i
                             return "event"
             if q is not None and (q.count is None or q.count >= 3):
-                return "aggregate"
+                if tok.lemma_.lower() in MATERIEL:
+                    return "event"  # "fired 40 mortar shells at the garrison": one attack
+                return "event" if self._one_place_and_day(group, tok) else "aggregate"
             if any(
                 c.dep_ == "det" and c.lower_ in ("these", "those", "such") for c in tok.children
             ):
@@ -548,6 +577,12 @@ class EventDetector:
             if governing_verb(tok).lemma_.lower() in STATE_VERBS:
                 return "generic"
         return "event"
+
+    @staticmethod
+    def _one_place_and_day(group: _Group, tok: Token) -> bool:
+        """ "30 airstrikes hit Hama countryside", "dozens of shells fell on the town on Monday":
+        strikes on one place in one day are one event (coding guide §5), unlike a tally."""
+        return _one_day(group.time) or _reported_as_news(governing_verb(tok))
 
     # -- places and dates for one group -------------------------------------------------------
     def assign_places(self, doc: Document, group: _Group) -> list[tuple[PlaceMention, int]]:
@@ -899,6 +934,18 @@ def _article_place(doc: Document) -> tuple[PlaceMention, int] | None:
         ):
             return pm, max(pm.place.precision, 2)
     return None
+
+
+def _one_day(time: TimeMention | None) -> bool:
+    return time is not None and time.date is not None and time.date.precision in ("day", "time")
+
+
+def _reported_as_news(verb: Token) -> bool:
+    """A headline's simple present ("airstrikes target the city"): today's news, not a tally
+    ("have carried out 12 attacks")."""
+    return verb.tag_ in ("VBZ", "VBP") and not any(
+        c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children
+    )
 
 
 def _long_period(time: TimeMention | None) -> bool:

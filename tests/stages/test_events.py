@@ -234,3 +234,23 @@ def test_a_running_total_does_not_date_the_incident(settings) -> None:
     assert len(result.events) == 1 and not result.aggregates
     assert result.events[0].date.start is not None
     assert result.events[0].date.start > date(2023, 4, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dozens of airstrikes pound the northern countryside as clashes go on.",
+        "Rebels fired 40 mortar shells at the garrison on Monday.",
+    ],
+)
+def test_many_strikes_on_one_place_and_day_are_one_event(settings, text: str) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    result = Pipeline(settings)(Article(text=text, published=PUB))
+    assert len(result.events) == 1 and not result.aggregates
+
+
+def test_strikes_counted_without_a_day_stay_an_aggregate(run) -> None:
+    doc = run("The air force has carried out 300 airstrikes on the mountains.")
+    assert doc.events == [] and doc.aggregates
