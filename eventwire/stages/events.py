@@ -1176,13 +1176,26 @@ AREA_NOUNS = frozenset(
 
 
 def _modifier_use(root: Token) -> bool:
-    """ "the U.S.'s strike", "U.S. forces", "Iraqi officials": a place word that names an actor."""
+    """ "the U.S.'s strike", "U.S. forces", "Iraqi officials": a place word that names an actor.
+    Not "Syria's al-Bab" (a place's country), nor "the Nangarhar airstrike" or "Latakia clashes"
+    (where the event happened)."""
+    head = root.head
     if root.dep_ == "poss":
-        return True
+        return not (head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC", ""))
     return (
         root.dep_ in ("compound", "amod", "nmod")
-        and root.head.pos_ in ("NOUN", "PROPN")
-        and (root.head.lemma_.lower() not in PLACE_NOUNS)
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.lemma_.lower() not in PLACE_NOUNS
+        and not _event_noun(head)
+    )
+
+
+def _event_noun(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return tok.pos_ == "NOUN" and (
+        any(len(p.lemmas) == 1 for p in _LEX.phrases.get(lemma, ()))
+        or lemma in _LEX.generic
+        or lemma in _LEX.death_words
     )
 
 

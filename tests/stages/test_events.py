@@ -254,3 +254,19 @@ def test_many_strikes_on_one_place_and_day_are_one_event(settings, text: str) ->
 def test_strikes_counted_without_a_day_stay_an_aggregate(run) -> None:
     doc = run("The air force has carried out 300 airstrikes on the mountains.")
     assert doc.events == [] and doc.aggregates
+
+
+def test_a_place_naming_the_event_is_where_it_happened(settings) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    result = Pipeline(settings)(
+        Article(text="Six militants killed in Kandahar airstrike", published=PUB)
+    )
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "AF"
+    # a place that names an actor is no location
+    result = Pipeline(settings)(
+        Article(text="Kenyan troops killed four gunmen near the border.", published=PUB)
+    )
+    assert all(e.location is None or e.location.country_code != "KE" for e in result.events)
