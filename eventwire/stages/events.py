@@ -606,7 +606,7 @@ class EventDetector:
             if span is None:
                 continue
             root = span.root
-            if _modifier_use(root):
+            if _modifier_use(root) or _actor_use(root, pm):
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
             precision = pm.place.precision
@@ -1188,6 +1188,48 @@ def _modifier_use(root: Token) -> bool:
         and head.lemma_.lower() not in PLACE_NOUNS
         and not _event_noun(head)
     )
+
+
+#: "Turkey-backed rebels", "a U.S.-led coalition", "gunmen loyal to Iran": a state behind an actor
+PATRON_WORDS = frozenset(
+    [
+        "back",
+        "backed",
+        "lead",
+        "led",
+        "sponsor",
+        "sponsored",
+        "support",
+        "supported",
+        "fund",
+        "funded",
+        "arm",
+        "armed",
+        "loyal",
+        "allied",
+        "ally",
+        "affiliate",
+        "affiliated",
+        "link",
+        "linked",
+        "align",
+        "aligned",
+        "allegiance",
+    ]
+)
+
+
+def _actor_use(root: Token, pm: PlaceMention) -> bool:
+    """The place names who acted or stood behind the actor, not where: "Turkey-backed rebels",
+    "gunmen loyal to Iran", a country as the subject of the act ("Iraq kills 45 militants")."""
+    head = root.head
+    if head.lemma_.lower() in PATRON_WORDS or head.lower_ in PATRON_WORDS:
+        return True
+    if root.dep_ == "pobj" and head.lower_ in ("to", "with", "by"):
+        governor = head.head
+        if governor.lemma_.lower() in PATRON_WORDS or governor.lower_ in PATRON_WORDS:
+            return True
+    return root.dep_ == "nsubj" and head.pos_ == "VERB" and pm.feature == "country"
 
 
 def _event_noun(tok: Token) -> bool:

@@ -270,3 +270,19 @@ def test_a_place_naming_the_event_is_where_it_happened(settings) -> None:
         Article(text="Kenyan troops killed four gunmen near the border.", published=PUB)
     )
     assert all(e.location is None or e.location.country_code != "KE" for e in result.events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran-backed militiamen killed five villagers on Monday.",
+        "Gunmen loyal to Iran killed five villagers on Monday.",
+    ],
+)
+def test_a_state_behind_the_actor_is_no_location(settings, text: str) -> None:
+    from eventwire.pipeline import Pipeline
+    from eventwire.records import Article
+
+    result = Pipeline(settings)(Article(text=text, published=PUB))
+    assert result.events
+    assert all(e.location is None or e.location.country_code != "IR" for e in result.events)
