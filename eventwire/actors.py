@@ -172,7 +172,10 @@ class ActorDictionary:
                 continue
             for n in range(min(self.max_len, len(span) - i), 0, -1):
                 window = span[i : i + n]
-                if tuple(normalize(window.text).split()) in self.groups:
+                # an acronym counts in its exact case only ("IS", never the verb "is")
+                if tuple(normalize(window.text).split()) in self.groups or (
+                    n == 1 and tok.is_upper and (tok.text,) in self.groups
+                ):
                     out.append((window.start_char, window.end_char))
                     break
         return out

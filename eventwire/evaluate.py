@@ -53,6 +53,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .countries import get_countries
 from .errors import DatasetError
 from .records import (
     SUB_EVENT_TYPES,
@@ -278,6 +279,16 @@ def names_match(a: str | None, b: str | None) -> bool:
     Democratic Forces"), or all of the shorter name's words (at least two) within the longer one."""
     if not a or not b:
         return False
+    # ACLED's "SDF: Syrian Democratic Forces" is both its acronym and its name; GED lists allied
+    # groups as "Ahrar al-Sham, HTS, Southern Front"
+    parts_a = [p for p in re.split(r"[:,;]", a) if p.strip()]
+    parts_b = [p for p in re.split(r"[:,;]", b) if p.strip()]
+    if len(parts_a) > 1 or len(parts_b) > 1:
+        return any(_names_match(x, y) for x in [a, *parts_a] for y in [b, *parts_b])
+    return _names_match(a, b)
+
+
+def _names_match(a: str, b: str) -> bool:
     ta, tb = _name_tokens(a), _name_tokens(b)
     if not ta or not tb:
         return False
@@ -301,6 +312,10 @@ def actor_matches(system: Actor | None, gold: dict[str, Any] | None) -> bool:
     if system is None or not gold:
         return False
     gold_type, gold_country = gold.get("type"), gold.get("country_code")
+    collective = _collective(gold.get("name"))
+    if collective is not None:
+        # GED's "Syrian insurgents" stands for every rebel group of that country
+        return system.type in NON_STATE_ARMED and system.country_code in (None, collective)
     type_ok = gold_type is None or system.type == gold_type
     # a system actor with no country is unknown there, not wrong
     country_ok = gold_country is None or system.country_code in (None, gold_country)
@@ -313,6 +328,17 @@ def actor_matches(system: Actor | None, gold: dict[str, Any] | None) -> bool:
     ):
         return True
     return bool(gold_type) and type_ok and country_ok
+
+
+NON_STATE_ARMED = frozenset({"rebel_group", "political_militia", "identity_militia"})
+
+
+def _collective(name: str | None) -> str | None:
+    """The country of a collective name for a country's rebels ("Syrian insurgents"), or None."""
+    m = re.fullmatch(r"\s*(\w+) (?:insurgents|rebels)\s*", name or "")
+    if m is None:
+        return None
+    return get_countries().code_of_word(m.group(1))
 
 
 def _gold_country(gold_event: dict[str, Any]) -> str | None:

@@ -163,6 +163,18 @@ def test_names_match() -> None:
     assert not names_match("Government of Syria", "Military Forces of Syria")
     assert not names_match("Hezbollah", "Kata'ib Hezbollah")  # one shared word is not enough
     assert not names_match("IS", "Iraqi soldiers and police")
+    # ACLED's "ACRONYM: Name", GED's lists of allied groups
+    assert names_match("SDF", "SDF: Syrian Democratic Forces")
+    assert names_match("Ahrar al-Sham, HTS, Southern Front", "HTS: Hayat Tahrir al-Sham")
+    assert not names_match("Ahrar al-Sham, Southern Front", "HTS: Hayat Tahrir al-Sham")
+
+
+def test_a_collective_of_rebels_matches_any_rebel_group_of_its_country() -> None:
+    gold = {"name": "Syrian insurgents"}
+    assert actor_matches(Actor(name="Jaysh al-Izza", type="rebel_group"), gold)
+    assert actor_matches(Actor(name="HTS", type="rebel_group", country_code="SY"), gold)
+    assert not actor_matches(Actor(name="Taliban", type="rebel_group", country_code="AF"), gold)
+    assert not actor_matches(Actor(name="Military Forces of Syria", type="state_forces"), gold)
 
 
 def test_actor_matches_by_name_mention_or_type() -> None:

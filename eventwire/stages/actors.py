@@ -63,6 +63,8 @@ class ActorFinder:
             country = event.location.country_code if event.location else None
             agent_tok, patient_tok = self.roles(sp[mention.token_i])
             actor1 = self.resolve(agent_tok, country, history)
+            if actor1 is None and _only_event_of_sentence(doc, mention):
+                actor1 = self._group_before(sp[mention.token_i], patient_tok, country)
             actor2 = self.resolve(patient_tok, country, history)
             if actor2 is None and _only_event_of_sentence(doc, mention):
                 # the parse may hang "that killed X" on another word: the sentence's victims
@@ -234,6 +236,22 @@ class ActorFinder:
             found = self.dictionary.lookup(phrase_text(conj), country)
             if found is not None:
                 return found
+        return None
+
+    def _group_before(
+        self, trigger: Token, patient: Token | None, country: str | None
+    ) -> Actor | None:
+        """A named armed group before an active trigger that the parse gave no subject ("IS
+        executes 15 men", "Members of Tahrir Al-Sham open fire"): the one who acted."""
+        if any(c.dep_ in ("auxpass", "nsubjpass", "agent") for c in trigger.children):
+            return None
+        sent = trigger.sent
+        victims = set(range(patient.left_edge.i, patient.right_edge.i + 1)) if patient else set()
+        for start, end in self.dictionary.group_spans(sent):
+            span = trigger.doc.char_span(start, end, alignment_mode="expand")
+            if span is None or span.end > trigger.i or span.start in victims:
+                continue
+            return self.dictionary.lookup(span, country)
         return None
 
     def _named_before(

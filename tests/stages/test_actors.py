@@ -91,3 +91,22 @@ def test_bare_police_are_the_local_state(make_doc, settings) -> None:
 def test_a_state_named_on_the_act_is_its_forces(first_event) -> None:
     event = first_event("Israeli strikes killed 12 people on Tuesday.")
     assert event.actor1 is not None and event.actor1.name == "Military Forces of Israel"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the parse reads "IS" as the verb "is": the acronym in capitals is still the group
+        "IS executes 6 prisoners near the river",
+        # the parse hangs the group on the wrong word: the group before the act did it
+        "Members of Boko Haram open fire on a group of farmers and kill two of them",
+    ],
+)
+def test_a_group_named_before_the_act_is_actor1(first_event, text: str) -> None:
+    event = first_event(text)
+    assert event.actor1 is not None and event.actor1.type == "rebel_group"
+
+
+def test_the_verb_is_no_group(first_event) -> None:
+    event = first_event("The army said it is shelling rebel positions near the dam")
+    assert event.actor1 is None or event.actor1.name != "Islamic State"
