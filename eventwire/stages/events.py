@@ -648,15 +648,17 @@ class EventDetector:
             if not ev.places and fallback is not None:
                 ev.places = [fallback]
             event = ev.finish(doc, len(finished))
+            kept = event.confidence >= self.min_confidence
+            for m in ev.mentions:
+                m.event_index = len(finished) if kept else None
+            if not kept:
+                continue
             if event.date.text is None and event.date.start is not None:
                 doc.warnings.append(
                     f"event {event.id}: no date expression governs it; dated to the week before "
                     "publication (precision week)"
                 )
-            for m in ev.mentions:
-                m.event_index = len(finished) if event.confidence >= self.min_confidence else None
-            if event.confidence >= self.min_confidence:
-                finished.append(event)
+            finished.append(event)
         doc.events = finished
         return doc
 

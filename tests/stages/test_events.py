@@ -286,3 +286,12 @@ def test_a_state_behind_the_actor_is_no_location(settings, text: str) -> None:
     result = Pipeline(settings)(Article(text=text, published=PUB))
     assert result.events
     assert all(e.location is None or e.location.country_code != "IR" for e in result.events)
+
+
+def test_no_warning_names_an_event_that_was_dropped(settings, make_doc) -> None:
+    strict = settings.model_copy(
+        update={"extract": settings.extract.model_copy(update={"min_confidence": 1.0})}
+    )
+    doc = EventDetector(strict)(make_doc("Five people were killed in the village.", PUB))
+    ids = {e.id for e in doc.events}
+    assert not [w for w in doc.warnings if w.startswith("event ") and w.split()[1][:-1] not in ids]
