@@ -204,3 +204,58 @@ def test_territory_seized_is_not_a_weapons_seizure(run) -> None:
 def test_a_base_set_up_is_headquarters_established(run) -> None:
     doc = run("Foreign troops set up a new observation post outside the town on Thursday.")
     assert doc.events and doc.events[0].sub_event_type == "Headquarters or base established"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Police detained dozens of protesters at a rally outside the ministry on Monday.",
+            "Protest with intervention",
+        ),
+        (
+            "Two demonstrators were killed when troops fired on a march in the capital.",
+            "Excessive force against protesters",
+        ),
+        (
+            "Security forces opened fire on unarmed protesters outside the governor's office.",
+            "Excessive force against protesters",
+        ),
+        ("Protesters clashed with police in the city centre on Friday.", "Violent demonstration"),
+        (
+            "Demonstrators blocked the main highway into the city with tree trunks.",
+            "Violent demonstration",
+        ),
+        (
+            "Riot police watched as hundreds of teachers marched peacefully through the city.",
+            "Peaceful protest",
+        ),
+        (
+            "Hundreds of residents protested outside the hospital after a road accident killed "
+            "two children.",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_what_a_demonstration_became_follows_who_did_what(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
+
+
+def test_a_protest_and_what_it_became_are_one_event(run) -> None:
+    doc = run(
+        "Thousands of students marched to parliament on Tuesday. "
+        "Police fired tear gas and water cannon to disperse them."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Protest with intervention"]
+
+
+def test_weapons_fired_are_one_barrage_not_an_aggregate(run) -> None:
+    doc = run("Rebels fired six rockets at the airport on Monday night.")
+    assert doc.aggregates == []
+    assert doc.events and doc.events[0].sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_an_accidental_explosion_is_no_event(run) -> None:
+    assert run("A gas cylinder exploded in a restaurant kitchen, injuring four cooks.").events == []
