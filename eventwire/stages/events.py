@@ -89,6 +89,8 @@ REPORTING_VERBS = frozenset(
     {"say", "tell", "add", "state", "declare", "announce", "warn", "claim", "report", "describe"}
     | {"insist", "note", "vow", "threaten"}
 )
+#: reporting verbs that vouch for what they report (unlike "claim", "warn", "threaten")
+NEUTRAL_REPORTING = frozenset(["say", "tell", "report", "add", "state", "note", "confirm"])
 #: the rules' weight against the classifier's "no event" (see _arbitrate)
 VETO_RULE_WEIGHT = 0.5
 #: a rule reading this strong stands even where the classifier reads no event
@@ -208,6 +210,63 @@ ROADS = frozenset(
         "crossing",
     ]
 )
+TERRITORY_SUBS = frozenset(
+    [
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+        "Non-violent transfer of territory",
+    ]
+)
+TERRITORY_FAMILY = TERRITORY_SUBS | {"Change to group/activity", "Agreement"}
+#: what is taken when territory is taken
+TERRAIN = frozenset(
+    [
+        "town",
+        "city",
+        "village",
+        "district",
+        "area",
+        "region",
+        "province",
+        "base",
+        "post",
+        "position",
+        "hill",
+        "airport",
+        "bridge",
+        "crossing",
+        "checkpoint",
+        "headquarters",
+        "control",
+        "territory",
+        "camp",
+        "garrison",
+        "outpost",
+        "neighbourhood",
+        "neighborhood",
+        "locality",
+        "county",
+        "centre",
+        "center",
+        "stronghold",
+        "port",
+        "island",
+        "road",
+        "highway",
+        "oilfield",
+        "field",
+        "mountain",
+        "valley",
+        "suburb",
+        "outskirts",
+    ]
+)
+#: the holders of a place leaving it
+WITHDRAW_WORDS = frozenset(["withdraw", "pull", "leave", "abandon", "evacuate", "retreat"])
+#: what a transfer "without ..." lacked
+FIGHT_WORDS = frozenset(
+    ["fight", "fighting", "resistance", "clash", "battle", "bloodshed", "shot", "opposition"]
+)
 EXPLOSION_WORDS = frozenset(["explosion", "blast", "explode", "detonate"])
 POLICE_WORDS = frozenset({"police", "policeman", "officer"})
 VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
@@ -314,7 +373,7 @@ class EventDetector:
             elif lemma in lex.death_words and _is_casualty_use(tok):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
             i += 1
-        found = [t for t in found if not _figurative(doc[t.head], t)]
+        found = [t for t in found if not _figurative(doc[t.head], t) and not _negated(doc[t.head])]
         taken = {t.head: t for t in found}
         for tok in sent:
             sub = self._verb_object(tok)
@@ -411,6 +470,8 @@ class EventDetector:
             if not triggers:
                 return "Armed clash", 0.55
             subs = {t.sub for t in triggers}
+        if subs & TERRITORY_SUBS and self._without_fighting(triggers, sent):
+            return "Non-violent transfer of territory", 0.9
         # a device defused or a missile intercepted: the explosion it names did not happen
         if "Disrupted weapons use" in subs:
             return "Disrupted weapons use", 0.9
@@ -445,6 +506,25 @@ class EventDetector:
         ):
             return "Protest with intervention"
         return "Peaceful protest"
+
+    def _without_fighting(self, triggers: list[_Trigger], sent: SpacySpan) -> bool:
+        """A place taken as its holders left, or without a fight ("rebels entered the town after
+        the army pulled out", "took control ... without any clashes"): a non-violent transfer
+        of territory (coding guide §1)."""
+        doc = sent.doc
+        if any(
+            t.sub == "Change to group/activity" and doc[t.head].lemma_.lower() in WITHDRAW_WORDS
+            for t in triggers
+        ):
+            return True
+        for tok in sent:
+            if tok.lower_ in ("unopposed", "peacefully"):
+                return True
+            if tok.lower_ == "without" and any(
+                t.lemma_.lower() in FIGHT_WORDS for t in tok.subtree
+            ):
+                return True
+        return False
 
     def _protesters_harmed(self, sent: SpacySpan) -> bool:
         """Demonstrators killed, shot or beaten ("two protesters were killed", "police beat a
@@ -542,6 +622,10 @@ class EventDetector:
             return "Armed clash", 0.55
         if lemma == "seize" and target == "civilian":
             return "Abduction/forced disappearance", 0.55
+        if lemma == "seize" and not _seized_place(tok):
+            # "police seized counterfeit goods": neither a place nor people (weapons have their
+            # own verb-object rule)
+            return trig.sub, 0.0
         return trig.sub, 0.55
 
     def _decide_casualty(self, tok: Token, sent: SpacySpan) -> tuple[str, float]:
@@ -608,9 +692,10 @@ class EventDetector:
         rule[group.sub] = max(rule.get(group.sub, 0.0), group.score)
         combined = {sub: p + w * rule.get(sub, 0.0) for sub, p in group.reading.items()}
         best = max(combined, key=lambda sub: combined[sub])
-        if _demonstration_rank(group.sub) >= 0 and _demonstration_rank(best) >= 0:
-            # what a demonstration became, the parse tells (who was violent, what was done to
-            # whom) better than the words around it
+        if _same_family(group.sub, best):
+            # what a demonstration became, or whether a place changed hands by fighting, the
+            # parse tells (who was violent, who left, what was done to whom) better than the
+            # words around it
             best = group.sub
         # that there is an event at all, the rules' trigger says louder than which type it is
         support = max(
@@ -650,6 +735,11 @@ class EventDetector:
         ("Turkish forces set up a new observation post"): anchored on the sentence's main verb."""
         best = max(reading, key=lambda sub: reading[sub])
         root = sent.root
+        if root.lemma_.lower() in NEUTRAL_REPORTING:
+            # "an official says the government released 30 rebels": the reported act is the event
+            said = [c for c in root.children if c.dep_ == "ccomp"]
+            if said:
+                root = said[0]
         if (
             reading[best] < CLASSIFIER_ALONE
             or no_event > reading[best]
@@ -1057,6 +1147,13 @@ def _long_period(time: TimeMention | None) -> bool:
     return time.date.precision == "range" and (end - time.date.start).days > 7
 
 
+def _same_family(rule_sub: str, best: str) -> bool:
+    """The rule's reading and the classifier's are neighbours the parse decides between."""
+    if _demonstration_rank(rule_sub) >= 0 and _demonstration_rank(best) >= 0:
+        return True
+    return rule_sub == "Non-violent transfer of territory" and best in TERRITORY_FAMILY
+
+
 def _demonstration_rank(sub: str) -> int:
     """How far a demonstration went (-1: not one): a protest told, then met with tear gas, then
     turning to stone-throwing, is one riot (coding guide §0)."""
@@ -1190,6 +1287,25 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
         and any(c.dep_ == "prep" and c.lower_ in ("against", "for") for c in tok.children)
         and tok.pos_ == "NOUN"
     )
+
+
+def _seized_place(tok: Token) -> bool:
+    """The object of "seized" is a place: a named one, or a town, base, hill or area."""
+    for child in tok.children:
+        if child.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        if child.ent_type_ in ("GPE", "LOC", "FAC") or child.lemma_.lower() in TERRAIN:
+            return True
+        if any(c.ent_type_ in ("GPE", "LOC", "FAC") for c in child.subtree):
+            return True
+    return False
+
+
+def _negated(tok: Token) -> bool:
+    """ "without any armed clashes", "no fighting was reported": the event did not happen."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    return any(a.lower_ == "without" for a in ancestors(tok, limit=3))
 
 
 def _names_protest(sent: SpacySpan) -> bool:

@@ -259,3 +259,25 @@ def test_weapons_fired_are_one_barrage_not_an_aggregate(run) -> None:
 
 def test_an_accidental_explosion_is_no_event(run) -> None:
     assert run("A gas cylinder exploded in a restaurant kitchen, injuring four cooks.").events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels entered the town of Kesh on Sunday after government troops pulled out overnight.",
+        "Militia fighters took control of the border crossing without any resistance.",
+    ],
+)
+def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(run, text: str) -> None:
+    doc = run(text)
+    assert doc.events and doc.events[0].sub_event_type == "Non-violent transfer of territory"
+
+
+def test_goods_seized_by_police_are_not_territory(run) -> None:
+    doc = run("Police seized 400 boxes of counterfeit medicine in a warehouse on Tuesday.")
+    assert all(e.event_type != "Battles" for e in doc.events)
+
+
+def test_migrants_intercepted_are_no_weapons_event(run) -> None:
+    doc = run("Coast guards intercepted a boat carrying 60 migrants off the island on Monday.")
+    assert all(e.sub_event_type != "Disrupted weapons use" for e in doc.events)
