@@ -31,6 +31,8 @@ class Lexicon:
     civilian_words: frozenset[str]
     armed_words: frozenset[str]
     means_words: frozenset[str]
+    #: nouns that count weapons or people, not events ("six missiles", "hundreds of protesters")
+    instrument_words: frozenset[str]
     non_event_words: frozenset[str]
     modal_aux: frozenset[str]
     modal_verbs: frozenset[str]
@@ -73,6 +75,7 @@ def load_lexicon() -> Lexicon:
         civilian_words=frozenset(raw["cues"]["civilian"]),
         armed_words=frozenset(raw["cues"]["armed"]),
         means_words=frozenset(raw["cues"]["means"]),
+        instrument_words=frozenset(raw["cues"]["instruments"]),
         non_event_words=frozenset(raw["cues"]["non_event"]),
         modal_aux=frozenset(raw["modality"]["modal_aux"]),
         modal_verbs=frozenset(raw["modality"]["verbs"]),

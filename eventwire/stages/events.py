@@ -83,32 +83,191 @@ PLACE_PREPS = {
     "between": 2,
     "off": 2,
 }
-#: trigger nouns that count people, not events ("hundreds of protesters" is one protest)
-PARTICIPANTS = frozenset(
-    [
-        "protester",
-        "protestor",
-        "demonstrator",
-        "rioter",
-        "marcher",
-        "mob",
-        "vigilante",
-        "bomber",
-        "hostage",
-    ]
-)
 #: texts of this many sentences or fewer are read whole by the classifier too
 SNIPPET_SENTENCES = 3
 REPORTING_VERBS = frozenset(
     {"say", "tell", "add", "state", "declare", "announce", "warn", "claim", "report", "describe"}
     | {"insist", "note", "vow", "threaten"}
 )
+#: reporting verbs that vouch for what they report (unlike "claim", "warn", "threaten")
+NEUTRAL_REPORTING = frozenset(["say", "tell", "report", "add", "state", "note", "confirm"])
 #: the rules' weight against the classifier's "no event" (see _arbitrate)
 VETO_RULE_WEIGHT = 0.5
 #: a rule reading this strong stands even where the classifier reads no event
 STRONG_RULE = 0.9
 #: the classifier alone makes an event of a sentence with no trigger from this probability on
 CLASSIFIER_ALONE = 0.6
+#: generic triggers whose sub-type is the weapon named beside them ("a rocket attack")
+GENERIC_BY_WEAPON = frozenset(
+    [
+        "attack",
+        "strike",
+        "target",
+        "bomb",
+        "raid",
+        "assault",
+        "explosion",
+        "blast",
+        "explode",
+        "detonate",
+    ]
+)
+DEMONSTRATION_TYPES = frozenset(["Protests", "Riots"])
+PROTEST_SUBS = frozenset(
+    ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"]
+)
+DEMONSTRATION_SUBS = PROTEST_SUBS | {"Violent demonstration"}
+#: what a demonstration became, weakest first: merged reports of one keep the strongest
+DEMONSTRATION_ORDER = (
+    "Peaceful protest",
+    "Protest with intervention",
+    "Excessive force against protesters",
+    "Violent demonstration",
+)
+#: people of a demonstration, as victims of force
+PROTEST_PEOPLE = frozenset(
+    [
+        "protester",
+        "protestor",
+        "demonstrator",
+        "marcher",
+        "protest",
+        "demonstration",
+        "rally",
+        "crowd",
+        "sit-in",
+        "participant",
+    ]
+)
+#: force that kills or seriously hurts, done to someone (ACLED: excessive force)
+HARM_WORDS = frozenset(["shoot", "shot", "beat", "wound", "stab", "club", "whip", "fire", "attack"])
+#: what is fired that kills ("fired live rounds at"), unlike tear gas or water
+LETHAL_ROUNDS = frozenset(["shot", "bullet", "round", "ammunition", "gun", "weapon", "rifle"])
+#: interference with a demonstration short of serious harm (ACLED: protest with intervention)
+INTERVENTION_WORDS = frozenset(
+    [
+        "suppress",
+        "chase",
+        "disperse",
+        "kettle",
+        "detain",
+        "arrest",
+        "pepper-spray",
+        "tear-gas",
+        "break",
+        "round",
+        "push",
+        "hold",
+        "crack",
+        "drag",
+        "remove",
+        "expel",
+        "evict",
+    ]
+)
+#: what demonstrators do that makes a riot: destroy, storm, block (coding guide: barricades)
+RIOT_VERBS = frozenset(
+    [
+        "storm",
+        "smash",
+        "destroy",
+        "damage",
+        "vandalize",
+        "vandalise",
+        "burn",
+        "torch",
+        "loot",
+        "block",
+        "blockade",
+        "barricade",
+        "shut",
+        "tear",
+        "pull",
+        "topple",
+        "ransack",
+        "attack",
+    ]
+)
+#: who demonstrates, besides the words for demonstrators
+PROTESTING = frozenset(["youth", "supporter", "activist", "student", "farmer", "resident"])
+ROADS = frozenset(
+    [
+        "road",
+        "street",
+        "highway",
+        "motorway",
+        "railway",
+        "rail",
+        "railroad",
+        "bridge",
+        "route",
+        "traffic",
+        "junction",
+        "intersection",
+        "entrance",
+        "port",
+        "border",
+        "crossing",
+    ]
+)
+TERRITORY_SUBS = frozenset(
+    [
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+        "Non-violent transfer of territory",
+    ]
+)
+TERRITORY_FAMILY = TERRITORY_SUBS | {"Change to group/activity", "Agreement"}
+#: what is taken when territory is taken
+TERRAIN = frozenset(
+    [
+        "town",
+        "city",
+        "village",
+        "district",
+        "area",
+        "region",
+        "province",
+        "base",
+        "post",
+        "position",
+        "hill",
+        "airport",
+        "bridge",
+        "crossing",
+        "checkpoint",
+        "headquarters",
+        "control",
+        "territory",
+        "camp",
+        "garrison",
+        "outpost",
+        "neighbourhood",
+        "neighborhood",
+        "locality",
+        "county",
+        "centre",
+        "center",
+        "stronghold",
+        "port",
+        "island",
+        "road",
+        "highway",
+        "oilfield",
+        "field",
+        "mountain",
+        "valley",
+        "suburb",
+        "outskirts",
+    ]
+)
+#: the holders of a place leaving it
+WITHDRAW_WORDS = frozenset(["withdraw", "pull", "leave", "abandon", "evacuate", "retreat"])
+#: what a transfer "without ..." lacked
+FIGHT_WORDS = frozenset(
+    ["fight", "fighting", "resistance", "clash", "battle", "bloodshed", "shot", "opposition"]
+)
+EXPLOSION_WORDS = frozenset(["explosion", "blast", "explode", "detonate"])
 POLICE_WORDS = frozenset({"police", "policeman", "officer"})
 VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -125,33 +284,6 @@ STATE_VERBS = frozenset(
         "occur",
         "persist",
         "surge",
-    ]
-)
-#: arms and what is fired or dropped: their number measures one attack or one seizure, it does
-#: not count events
-MATERIEL = frozenset(
-    [
-        "shell",
-        "rocket",
-        "missile",
-        "round",
-        "mortar",
-        "bomb",
-        "grenade",
-        "projectile",
-        "drone",
-        "weapon",
-        "gun",
-        "rifle",
-        "pistol",
-        "landmine",
-        "mine",
-        "device",
-        "explosive",
-        "ied",
-        "cartridge",
-        "magazine",
-        "ammunition",
     ]
 )
 TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "night", "weekend"])
@@ -242,7 +374,7 @@ class EventDetector:
             ):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
             i += 1
-        found = [t for t in found if not _figurative(doc[t.head], t)]
+        found = [t for t in found if not _figurative(doc[t.head], t) and not _negated(doc[t.head])]
         taken = {t.head: t for t in found}
         for tok in sent:
             sub = self._verb_object(tok)
@@ -278,19 +410,6 @@ class EventDetector:
                 if any(h.lemma_.lower() in objects for h in [*heads, *of]):
                     return sub
         return None
-        for child in tok.children:
-            if child.dep_ in ("dobj", "nsubjpass"):
-                heads = [child, *(c for c in child.children if c.dep_ == "conj")]
-                for head in heads:
-                    of = [
-                        g
-                        for p in head.children
-                        if p.dep_ == "prep" and p.lower_ == "of"
-                        for g in p.children
-                    ]
-                    if any(h.lemma_.lower() in self.lex.weapon_objects for h in [head, *of]):
-                        return True
-        return False
 
     def is_irrealis(self, tok: Token) -> bool:
         return is_irrealis(tok, self.lex)
@@ -343,26 +462,28 @@ class EventDetector:
     def classify(self, group: _Group) -> tuple[str, float]:
         doc = group.sent.doc
         phrases = [t for t in group.triggers if t.kind == "phrase"]
-        if phrases:
-            return self._rank(phrases)
         generic = [t for t in group.triggers if t.kind == "generic"]
+        if phrases:
+            return self._rank(phrases, group.sent)
         if generic:
             return self._decide_generic(generic[0], group.sent)
         trig = group.triggers[0]
         return self._decide_casualty(doc[trig.head], group.sent)
 
-    def _rank(self, triggers: list[_Trigger]) -> tuple[str, float]:
+    def _rank(self, triggers: list[_Trigger], sent: SpacySpan) -> tuple[str, float]:
         subs = {t.sub for t in triggers}
-        # a demonstration met by force or turning violent is coded as what it became
-        if "Peaceful protest" in subs:
-            # demonstrators who turn violent riot, whatever was done to them (coding guide §0)
-            for upgraded in (
-                "Violent demonstration",
-                "Excessive force against protesters",
-                "Protest with intervention",
-            ):
-                if upgraded in subs:
-                    return upgraded, 0.9
+        if subs & DEMONSTRATION_SUBS:
+            demo = self._demonstration(triggers, sent)
+            if demo is not None:
+                return demo, 0.9
+        if "Excessive force against protesters" in subs and not _names_protest(sent):
+            # "troops fired live rounds at the rebels": force against protesters needs protesters
+            triggers = [t for t in triggers if t.sub != "Excessive force against protesters"]
+            if not triggers:
+                return "Armed clash", 0.55
+            subs = {t.sub for t in triggers}
+        if subs & TERRITORY_SUBS and self._without_fighting(triggers, sent):
+            return "Non-violent transfer of territory", 0.9
         # a device defused or a missile intercepted: the explosion it names did not happen
         if "Disrupted weapons use" in subs:
             return "Disrupted weapons use", 0.9
@@ -375,6 +496,117 @@ class EventDetector:
         if top.weight - best.weight >= 0.1:
             best = top
         return best.sub, best.weight
+
+    def _demonstration(self, triggers: list[_Trigger], sent: SpacySpan) -> str | None:
+        """What a demonstration became, read from who did what to whom (coding guide §1):
+        demonstrators who clash, burn or smash riot, whatever was done to them; lethal or
+        seriously harmful force against them is excessive force; dispersal, detention or any
+        other interference is intervention. None when the triggers tell no demonstration."""
+        subs = {t.sub for t in triggers}
+        if "Violent demonstration" in subs:
+            return "Violent demonstration"
+        if not subs & PROTEST_SUBS:
+            return None
+        if subs & {"Armed clash", "Looting/property destruction"}:
+            return "Violent demonstration"  # "protesters clashed with police", "looted shops"
+        if self._protesters_rioted(sent):
+            return "Violent demonstration"
+        if "Excessive force against protesters" in subs or self._protesters_harmed(sent):
+            return "Excessive force against protesters"
+        if "Protest with intervention" in subs or self._done_to_protesters(
+            sent, INTERVENTION_WORDS
+        ):
+            return "Protest with intervention"
+        return "Peaceful protest"
+
+    def _without_fighting(self, triggers: list[_Trigger], sent: SpacySpan) -> bool:
+        """A place taken as its holders left, or without a fight ("rebels entered the town after
+        the army pulled out", "took control ... without any clashes"): a non-violent transfer
+        of territory (coding guide §1)."""
+        doc = sent.doc
+        if any(
+            t.sub == "Change to group/activity" and doc[t.head].lemma_.lower() in WITHDRAW_WORDS
+            for t in triggers
+        ):
+            return True
+        for tok in sent:
+            if tok.lower_ in ("unopposed", "peacefully"):
+                return True
+            if tok.lower_ == "without" and any(
+                t.lemma_.lower() in FIGHT_WORDS for t in tok.subtree
+            ):
+                return True
+        return False
+
+    def _protesters_harmed(self, sent: SpacySpan) -> bool:
+        """Demonstrators killed, shot or beaten ("two protesters were killed", "police beat a
+        demonstrator", "troops opened fire on the marchers"): force causing death or serious
+        injury (ACLED: excessive force)."""
+        return self._done_to_protesters(sent, self.lex.death_words | HARM_WORDS)
+
+    def _done_to_protesters(self, sent: SpacySpan, verbs: frozenset[str]) -> bool:
+        """A word of ``verbs`` whose object or victim is the demonstrators ("detained dozens of
+        protesters", "protesters were killed", "fired on the crowd")."""
+        for tok in sent:
+            lemma = tok.lemma_.lower()
+            opened_fire = lemma == "open" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() == "fire" for c in tok.children
+            )
+            if not (
+                lemma in verbs
+                or (tok.pos_ == "VERB" and _forms(tok) & verbs)
+                or (opened_fire and "fire" in verbs)
+            ):
+                continue
+            if lemma == "fire" and any(
+                c.dep_ == "dobj" and c.lemma_.lower() not in LETHAL_ROUNDS for c in tok.children
+            ):
+                continue  # "fired tear gas at protesters": not lethal force
+            victims: list[Token] = []
+            for child in tok.children:
+                if child.dep_ in ("dobj", "nsubjpass") or (
+                    child.dep_ == "nsubj" and lemma in ("die", "perish")
+                ):
+                    victims.append(child)
+                elif child.dep_ == "prep" and child.lower_ in ("on", "at", "into", "against"):
+                    victims.extend(c for c in child.children if c.dep_ == "pobj")
+            if tok.dep_ in ("amod", "acl") and tok.head.pos_ == "NOUN":
+                victims.append(tok.head)  # "protesters killed by police"
+            for victim in victims:
+                words = [
+                    victim,
+                    *victim.children,
+                    *(c for c in victim.children if c.dep_ == "conj"),
+                ]
+                for word in words:
+                    if word.lemma_.lower() in PROTEST_PEOPLE:
+                        return True
+                    if (  # "dozens of protesters"
+                        word.dep_ == "prep"
+                        and word.lower_ == "of"
+                        and any(g.lemma_.lower() in PROTEST_PEOPLE for g in word.children)
+                    ):
+                        return True
+        return False
+
+    def _protesters_rioted(self, sent: SpacySpan) -> bool:
+        """Demonstrators who destroy, storm or block ("protesters stormed the parliament",
+        "demonstrators blocked the highway"): violent or destructive, so a riot (ACLED)."""
+        for tok in sent:
+            if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
+                continue
+            agents = [c for c in tok.children if c.dep_ == "nsubj"]
+            for agent in (c for c in tok.children if c.dep_ == "agent"):
+                agents.extend(c for c in agent.children if c.dep_ == "pobj")
+            if not any(a.lemma_.lower() in PROTEST_PEOPLE | PROTESTING for a in agents):
+                continue
+            if tok.lemma_.lower() in ("block", "blockade", "barricade", "shut"):
+                objects = [c for c in tok.children if c.dep_ in ("dobj", "prt")]
+                objects += [g for c in objects for g in c.children if c.dep_ == "prt"]
+                if not any(o.lemma_.lower() in ROADS for o in tok.subtree):
+                    continue
+            return True
+        return False
 
     def _context_sub(self, sent: SpacySpan) -> str | None:
         votes: dict[str, int] = {}
@@ -389,8 +621,12 @@ class EventDetector:
         tok = sent.doc[trig.head]
         lemma = tok.lemma_.lower()
         by_weapon = self._context_sub(sent)
-        if by_weapon and lemma in ("attack", "strike", "target", "bomb", "raid", "assault"):
+        if by_weapon and lemma in GENERIC_BY_WEAPON:
             return by_weapon, 0.7
+        if lemma in EXPLOSION_WORDS:
+            # ACLED codes a blast of no stated kind as a remote explosive; the classifier and the
+            # sentence's cues still tell an accident apart
+            return trig.sub, 0.7
         target = _target_kind(tok)
         if lemma in ("attack", "target", "shoot", "shooting", "open fire", "assault"):
             if target == "civilian":
@@ -398,6 +634,10 @@ class EventDetector:
             return "Armed clash", 0.55
         if lemma == "seize" and target == "civilian":
             return "Abduction/forced disappearance", 0.55
+        if lemma == "seize" and not _seized_place(tok):
+            # "police seized counterfeit goods": neither a place nor people (weapons have their
+            # own verb-object rule)
+            return trig.sub, 0.0
         return trig.sub, 0.55
 
     def _decide_casualty(self, tok: Token, sent: SpacySpan) -> tuple[str, float]:
@@ -419,7 +659,10 @@ class EventDetector:
 
     def _civil_context(self, group: _Group) -> bool:
         """A disaster, accident, crime or diplomatic row told with no armed actor (§2): an
-        explosion at a chemical plant, smugglers intercepted, diplomats expelled."""
+        explosion at a chemical plant, smugglers intercepted, diplomats expelled. A demonstration
+        is one whatever it is about ("protests over a road accident")."""
+        if SUB_EVENT_TYPES[group.sub] in DEMONSTRATION_TYPES:
+            return False
         # nouns only: "a chemical plant" is a cue, "planted a bomb" is not
         lemmas = {t.lemma_.lower() for t in group.sent if t.pos_ in ("NOUN", "PROPN", "ADJ")}
         lemmas |= {t.lemma_.lower() for t in group.sent if t.pos_ == "VERB"} & VERB_CUES
@@ -461,6 +704,11 @@ class EventDetector:
         rule[group.sub] = max(rule.get(group.sub, 0.0), group.score)
         combined = {sub: p + w * rule.get(sub, 0.0) for sub, p in group.reading.items()}
         best = max(combined, key=lambda sub: combined[sub])
+        if _same_family(group.sub, best):
+            # what a demonstration became, or whether a place changed hands by fighting, the
+            # parse tells (who was violent, who left, what was done to whom) better than the
+            # words around it
+            best = group.sub
         # that there is an event at all, the rules' trigger says louder than which type it is
         support = max(
             group.reading[sub] + VETO_RULE_WEIGHT * rule[sub]
@@ -502,6 +750,11 @@ class EventDetector:
         ("Turkish forces set up a new observation post"): anchored on the sentence's main verb."""
         best = max(reading, key=lambda sub: reading[sub])
         root = sent.root
+        if root.lemma_.lower() in NEUTRAL_REPORTING:
+            # "an official says the government released 30 rebels": the reported act is the event
+            said = [c for c in root.children if c.dep_ == "ccomp"]
+            if said:
+                root = said[0]
         if (
             reading[best] < CLASSIFIER_ALONE
             or no_event > reading[best]
@@ -531,7 +784,7 @@ class EventDetector:
             if (
                 trig.kind == "casualty"
                 or tok.tag_ not in ("NNS", "NNPS")
-                or tok.lemma_.lower() in PARTICIPANTS
+                or tok.lemma_.lower() in self.lex.instrument_words
             ):
                 continue
             coordinated = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
@@ -557,8 +810,6 @@ class EventDetector:
                             group.anchor = obj.i
                             return "event"
             if q is not None and (q.count is None or q.count >= 3):
-                if tok.lemma_.lower() in MATERIEL:
-                    return "event"  # "fired 40 mortar shells at the garrison": one attack
                 return "event" if self._one_place_and_day(group, tok) else "aggregate"
             if any(
                 c.dep_ == "det" and c.lower_ in ("these", "those", "such") for c in tok.children
@@ -806,7 +1057,10 @@ class _Event:
         if not self.places or (other.places and other.places[0][1] < self.places[0][1]):
             self.places = other.places
         # the more specific trigger names the incident ("clashes" ... "an ambush")
-        if other.score > self.score:
+        if _demonstration_rank(other.sub) > _demonstration_rank(self.sub) or (
+            other.score > self.score
+            and _demonstration_rank(other.sub) >= _demonstration_rank(self.sub)
+        ):
             self.sub, self.score = other.sub, other.score
 
     def absorb(
@@ -820,7 +1074,10 @@ class _Event:
         if not self.places and places:
             self.places = places
         # a later, more specific trigger refines a generic type ("the attack ... the drone strike")
-        if group.score > self.score + 0.1:
+        if _demonstration_rank(group.sub) > _demonstration_rank(self.sub) or (
+            group.score > self.score + 0.1
+            and _demonstration_rank(group.sub) >= _demonstration_rank(self.sub)
+        ):
             self.sub, self.score = group.sub, group.score
 
     def finish(self, doc: Document, ordinal: int) -> Event:
@@ -960,10 +1217,25 @@ def _long_period(time: TimeMention | None) -> bool:
     return time.date.precision == "range" and (end - time.date.start).days > 7
 
 
+def _same_family(rule_sub: str, best: str) -> bool:
+    """The rule's reading and the classifier's are neighbours the parse decides between."""
+    if _demonstration_rank(rule_sub) >= 0 and _demonstration_rank(best) >= 0:
+        return True
+    return rule_sub == "Non-violent transfer of territory" and best in TERRITORY_FAMILY
+
+
+def _demonstration_rank(sub: str) -> int:
+    """How far a demonstration went (-1: not one): a protest told, then met with tear gas, then
+    turning to stone-throwing, is one riot (coding guide §0)."""
+    return DEMONSTRATION_ORDER.index(sub) if sub in DEMONSTRATION_ORDER else -1
+
+
 def _same_incident(a: _Event, b: _Event) -> bool:
     """ACLED's unit: one type, one place, one day. A report's headline or a follow-up sentence
-    with no date or place of its own tells the same incident again."""
-    if SUB_EVENT_TYPES[a.sub] != SUB_EVENT_TYPES[b.sub]:
+    with no date or place of its own tells the same incident again; a demonstration and what it
+    became are one incident."""
+    demo = _demonstration_rank(a.sub) >= 0 and _demonstration_rank(b.sub) >= 0
+    if SUB_EVENT_TYPES[a.sub] != SUB_EVENT_TYPES[b.sub] and not demo:
         return False
     if a.time is not None and b.time is not None and a.time.date != b.time.date:
         return False
@@ -1054,6 +1326,8 @@ def _is_casualty_use(tok: Token) -> bool:
 def _figurative(tok: Token, trig: _Trigger) -> bool:
     """ "explosion of aggression", "strike a deal", "march to", a labour strike."""
     lemma = tok.lemma_.lower()
+    if lemma == "riot" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ == "NOUN":
+        return True  # "riot police", "riot gear": the force, not a riot
     if lemma in ("explosion", "blast") and any(
         c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
     ):
@@ -1083,6 +1357,29 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
         and any(c.dep_ == "prep" and c.lower_ in ("against", "for") for c in tok.children)
         and tok.pos_ == "NOUN"
     )
+
+
+def _seized_place(tok: Token) -> bool:
+    """The object of "seized" is a place: a named one, or a town, base, hill or area."""
+    for child in tok.children:
+        if child.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        if child.ent_type_ in ("GPE", "LOC", "FAC") or child.lemma_.lower() in TERRAIN:
+            return True
+        if any(c.ent_type_ in ("GPE", "LOC", "FAC") for c in child.subtree):
+            return True
+    return False
+
+
+def _negated(tok: Token) -> bool:
+    """ "without any armed clashes", "no fighting was reported": the event did not happen."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    return any(a.lower_ == "without" for a in ancestors(tok, limit=3))
+
+
+def _names_protest(sent: SpacySpan) -> bool:
+    return any(t.lemma_.lower() in PROTEST_PEOPLE for t in sent)
 
 
 def _joined(a: Token, b: Token) -> bool:

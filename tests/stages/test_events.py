@@ -206,6 +206,83 @@ def test_a_base_set_up_is_headquarters_established(run) -> None:
     assert doc.events and doc.events[0].sub_event_type == "Headquarters or base established"
 
 
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Police detained dozens of protesters at a rally outside the ministry on Monday.",
+            "Protest with intervention",
+        ),
+        (
+            "Two demonstrators were killed when troops fired on a march in the capital.",
+            "Excessive force against protesters",
+        ),
+        (
+            "Security forces opened fire on unarmed protesters outside the governor's office.",
+            "Excessive force against protesters",
+        ),
+        ("Protesters clashed with police in the city centre on Friday.", "Violent demonstration"),
+        (
+            "Demonstrators blocked the main highway into the city with tree trunks.",
+            "Violent demonstration",
+        ),
+        (
+            "Riot police watched as hundreds of teachers marched peacefully through the city.",
+            "Peaceful protest",
+        ),
+        (
+            "Hundreds of residents protested outside the hospital after a road accident killed "
+            "two children.",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_what_a_demonstration_became_follows_who_did_what(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
+
+
+def test_a_protest_and_what_it_became_are_one_event(run) -> None:
+    doc = run(
+        "Thousands of students marched to parliament on Tuesday. "
+        "Police fired tear gas and water cannon to disperse them."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Protest with intervention"]
+
+
+def test_weapons_fired_are_one_barrage_not_an_aggregate(run) -> None:
+    doc = run("Rebels fired six rockets at the airport on Monday night.")
+    assert doc.aggregates == []
+    assert doc.events and doc.events[0].sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_an_accidental_explosion_is_no_event(run) -> None:
+    assert run("A gas cylinder exploded in a restaurant kitchen, injuring four cooks.").events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels entered the town of Kesh on Sunday after government troops pulled out overnight.",
+        "Militia fighters took control of the border crossing without any resistance.",
+    ],
+)
+def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(run, text: str) -> None:
+    doc = run(text)
+    assert doc.events and doc.events[0].sub_event_type == "Non-violent transfer of territory"
+
+
+def test_goods_seized_by_police_are_not_territory(run) -> None:
+    doc = run("Police seized 400 boxes of counterfeit medicine in a warehouse on Tuesday.")
+    assert all(e.event_type != "Battles" for e in doc.events)
+
+
+def test_migrants_intercepted_are_no_weapons_event(run) -> None:
+    doc = run("Coast guards intercepted a boat carrying 60 migrants off the island on Monday.")
+    assert all(e.sub_event_type != "Disrupted weapons use" for e in doc.events)
+
+
 def test_an_event_stands_without_a_place(settings) -> None:
     from eventwire.pipeline import Pipeline
     from eventwire.records import Article
