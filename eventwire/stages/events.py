@@ -703,6 +703,12 @@ class EventDetector:
         rule = {t.sub: t.weight for t in group.triggers if t.kind == "phrase"}
         rule[group.sub] = max(rule.get(group.sub, 0.0), group.score)
         combined = {sub: p + w * rule.get(sub, 0.0) for sub, p in group.reading.items()}
+        if group.sub not in CROWD_SUBS and any(
+            _armed_agent(group.sent.doc[t.head], organized=True) for t in group.triggers
+        ):
+            # rebels or soldiers who attack do not riot or protest (coding guide §1): the
+            # classifier's crowd reading of a short sentence gives way to who acted
+            combined = {sub: v for sub, v in combined.items() if sub not in CROWD_SUBS}
         best = max(combined, key=lambda sub: combined[sub])
         if _same_family(group.sub, best):
             # what a demonstration became, or whether a place changed hands by fighting, the
@@ -1561,8 +1567,16 @@ def _names_armed_group(ent: SpacySpan) -> bool:
     return actor is not None and actor.type not in ("civilians", "protesters")
 
 
-def _armed_agent(tok: Token) -> bool:
-    """The one who killed is an armed or organized actor ("gunmen", "the army", "Boko Haram")."""
+#: what crowds do: an organized armed actor's act is never one of them (force used against
+#: protesters is, and stays open)
+CROWD_SUBS = frozenset({"Violent demonstration", "Mob violence", "Peaceful protest"})
+#: armed words of crowds, not organized armed actors
+CROWD_WORDS = frozenset({"mob", "vigilante", "rioter", "protester", "demonstrator", "crowd"})
+
+
+def _armed_agent(tok: Token, *, organized: bool = False) -> bool:
+    """The one who killed is an armed or organized actor ("gunmen", "the army", "Boko Haram");
+    with ``organized``, not a mob or vigilantes."""
     verb = governing_verb(tok)
     agents = [
         c
@@ -1571,13 +1585,15 @@ def _armed_agent(tok: Token) -> bool:
     ]
     for agent_prep in (c for c in verb.children if c.dep_ == "agent"):
         agents.extend(c for c in agent_prep.children if c.dep_ == "pobj")
+    words = _LEX.armed_words - CROWD_WORDS if organized else _LEX.armed_words
+    not_armed = {"civilians", None, "rioters", "protesters"} if organized else {"civilians", None}
     for agent in agents:
-        if any(t.lemma_.lower() in _LEX.armed_words for t in agent.subtree):
+        if any(t.lemma_.lower() in words for t in agent.subtree):
             return True
         actor = get_actor_dictionary().lookup(
             agent.doc[agent.left_edge.i : agent.right_edge.i + 1], None
         )
-        if actor is not None and actor.type not in ("civilians", None):
+        if actor is not None and actor.type not in not_armed:
             return True
     return False
 

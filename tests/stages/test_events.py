@@ -372,3 +372,20 @@ def test_no_warning_names_an_event_that_was_dropped(settings, make_doc) -> None:
     doc = EventDetector(strict)(make_doc("Five people were killed in the village.", PUB))
     ids = {e.id for e in doc.events}
     assert not [w for w in doc.warnings if w.startswith("event ") and w.split()[1][:-1] not in ids]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rebels attacked the garrison.",
+        "The convoy was attacked by militants.",
+    ],
+)
+def test_an_armed_group_does_not_riot(run, text: str) -> None:
+    doc = run(text)
+    assert doc.events
+    assert doc.events[0].sub_event_type not in (
+        "Mob violence",
+        "Violent demonstration",
+        "Peaceful protest",
+    )
