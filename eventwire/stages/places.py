@@ -32,11 +32,13 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from ..config import Settings
 from ..gazetteer import (
     AREA_FEATURES,
+    COMMON_WORDS,
     FEATURE_WORDS,
     Candidate,
     Gazetteer,
     confidence,
     get_gazetteer,
+    haversine_km,
     inside,
     normalize,
 )
@@ -204,6 +206,8 @@ ROUNDS = 3
 #: the readings of other names near them (at most MAX_LIKELY of them)
 LIKELY_MARGIN = 2.5
 MAX_LIKELY = 12
+#: a place this close to the article's clear places is local to it
+LOCAL_KM = 60.0
 
 
 def _contribution(
@@ -331,7 +335,128 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
         ranked = new
         if not changed:
             break
-    return [_mention(sdoc, f, t, r) for f, t, r in zip(found, texts, ranked, strict=True)]
+    conf: list[float | None] = [None] * len(found)
+    if any(not r for r in ranked):
+        ranked, conf = _fallbacks(sdoc, found, texts, ranked, gazetteer)
+    return [
+        _mention(sdoc, f, t, r, c) for f, t, r, c in zip(found, texts, ranked, conf, strict=True)
+    ]
+
+
+#: the confidence of a name resolved by a place inside it ("Colorado State University")...
+INNER_CONFIDENCE = 0.5
+#: ...and of an unknown name placed at the article's main town (a street, a building)
+HOME_CONFIDENCE = 0.3
+
+
+def _fallbacks(
+    sdoc: Doc,
+    found: list[_Found],
+    texts: list[str],
+    ranked: list[list[tuple[Candidate, float]]],
+    gazetteer: Gazetteer,
+) -> tuple[list[list[tuple[Candidate, float]]], list[float | None]]:
+    """Readings for names the gazetteer does not know, at a precision no finer than 2.
+
+    A known place inside the name stands for it ("Latakia Mountains", "Eastern Damascus Ghouta",
+    "Tipperary County Council"), unless the article's main town (the town, site or county most of
+    its clear mentions resolve to) says more: a street, building or quarter of a local story lies
+    in that town, not at the point of the state it is named for ("University of California" in a
+    story about Los Angeles), and a town far from the article's places is only a namesake
+    ("Carnegie Library" in New Orleans). With no known place inside, such a name is placed at the
+    article's main town.
+    """
+    ctx = collect_context(r for r in ranked if r)
+    home = _home(ranked)
+    out = list(ranked)
+    conf: list[float | None] = [None] * len(found)
+    for i, f in enumerate(found):
+        if ranked[i] or f.kind == "demonym":
+            continue
+        if not any(t.pos_ == "PROPN" for t in sdoc[f.start : f.end]):
+            continue  # not a name ("Clashes" opening a sentence)
+        inner = _inner_place(sdoc, f, gazetteer, ctx)
+        if inner is not None and home is not None:
+            c = inner[0]
+            if inside(home, c) or (c.feature in _ANCHOR_FEATURES and not _near_any(c, ctx.anchors)):
+                inner = None
+        if inner is not None:
+            out[i], conf[i] = [inner], INNER_CONFIDENCE
+        elif home is not None:
+            out[i], conf[i] = [(home, 0.0)], HOME_CONFIDENCE
+        else:
+            continue
+        f.near = True
+    return out, conf
+
+
+def _home(ranked: list[list[tuple[Candidate, float]]]) -> Candidate | None:
+    """The town, site or county an article's clear mentions (see :func:`collect_context`)
+    resolve to most often (first on a tie)."""
+    counts: Counter[tuple[str, float, float]] = Counter()
+    first: dict[tuple[str, float, float], Candidate] = {}
+    for r in ranked:
+        if _contribution(r)[2] is not None:
+            c = r[0][0]
+            key = (c.name, c.latitude, c.longitude)
+            counts[key] += 1
+            first.setdefault(key, c)
+    if not counts:
+        return None
+    return first[counts.most_common(1)[0][0]]
+
+
+def _inner_spans(sdoc: Doc, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Parts of a name that may name a place it lies in or is named for: what follows "of"
+    ("Bank of Mexico"), else the words before the name's head, leftmost first ("Seoul Central
+    District Court": "Seoul"); the head itself ("Court", "Islands") never."""
+    for k in range(start + 1, end - 1):
+        if sdoc[k].lower_ == "of":
+            tail = k + 1 + (sdoc[k + 1].lower_ == "the")
+            yield from _inner_spans_of(tail, end)
+            end = k
+            break
+    else:
+        end -= 1
+    yield from _inner_spans_of(start, end)
+
+
+def _inner_spans_of(start: int, end: int) -> Iterable[tuple[int, int]]:
+    for s in range(start, end):
+        for e in range(end, s, -1):
+            yield s, e
+
+
+def _inner_place(
+    sdoc: Doc, f: _Found, gazetteer: Gazetteer, ctx: PlaceContext
+) -> tuple[Candidate, float] | None:
+    """The best reading of the first known place name inside an unknown name (see
+    :func:`_inner_spans`), if it is a name the matcher knows or a place near the article's."""
+    for s, e in _inner_spans(sdoc, f.start, f.end):
+        if (s, e) == (f.start, f.end):
+            continue
+        sub = sdoc[s:e]
+        if not (_starts_name(sub[0]) or sub[0].lower_ in ("al", "el")) or not _starts_name(sub[-1]):
+            continue
+        text = sub.text
+        key = normalize(text)
+        if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
+            continue
+        r = gazetteer.rank(
+            text,
+            context_countries=ctx.countries,
+            context_admin1=ctx.admin1,
+            anchors=ctx.anchors,
+        )
+        if r and (gazetteer.is_matchable(key) or _near_any(r[0][0], ctx.anchors)):
+            return r[0]
+    return None
+
+
+def _near_any(c: Candidate, anchors: Sequence[tuple[float, float]]) -> bool:
+    return c.feature in _ANCHOR_FEATURES and any(
+        haversine_km(c.latitude, c.longitude, lat, lon) < LOCAL_KM for lat, lon in anchors
+    )
 
 
 #: text between a place and a qualifier of it: "Paris, Texas", "Bangor (Maine)"
@@ -633,7 +758,11 @@ def _metonymic(span: Span) -> bool:
 
 
 def _mention(
-    sdoc: Doc, f: _Found, text: str, ranked: list[tuple[Candidate, float]]
+    sdoc: Doc,
+    f: _Found,
+    text: str,
+    ranked: list[tuple[Candidate, float]],
+    score: float | None = None,
 ) -> PlaceMention:
     span = sdoc[f.start : f.end]
     start, end = span.start_char, span.end_char
@@ -654,7 +783,7 @@ def _mention(
         end=end,
         place=to_place(best, text, near=f.near),
         feature=best.feature,
-        score=confidence(ranked),
+        score=confidence(ranked) if score is None else score,
         locational=f.locational,
     )
 

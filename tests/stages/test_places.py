@@ -111,10 +111,47 @@ def test_unresolvable_name_keeps_the_others(stage: Places, make_doc) -> None:
     others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
     doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
     mentions = stage(doc).places
-    unknown = by_text(mentions, "Qzxvbad")
-    assert unknown.place is None and unknown.feature is None and unknown.score == 0.0
     mosul = by_text(mentions, "Mosul")
     assert mosul.place is not None and mosul.place.country_code == "IQ"
+    # a name the gazetteer does not know lies, at best, near the article's main town
+    unknown = by_text(mentions, "Qzxvbad")
+    assert unknown.place is not None and unknown.place.name == mosul.place.name
+    assert unknown.place.precision == 2 and unknown.score < mosul.score
+
+
+def test_unresolvable_name_alone_stays_unresolved(stage: Places, make_doc) -> None:
+    text = "Shelling hit Qzxvbad."
+    doc = make_doc(text)
+    start = text.index("Qzxvbad")
+    doc.doc.ents = [doc.doc.char_span(start, start + len("Qzxvbad"), label="GPE")]
+    unknown = by_text(stage(doc).places, "Qzxvbad")
+    assert unknown.place is None and unknown.feature is None and unknown.score == 0.0
+
+
+def test_unknown_facility_lies_in_the_article_town(stage: Places, make_doc) -> None:
+    text = (
+        "KIRKUK (Reuters) - A bomb exploded in Kirkuk on Monday. "
+        "The blast hit Zanqorat Street near the market in Kirkuk."
+    )
+    doc = make_doc(text)
+    start = text.index("Zanqorat Street")
+    span = doc.doc.char_span(start, start + len("Zanqorat Street"), label="FAC")
+    others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
+    doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
+    street = by_text(stage(doc).places, "Zanqorat Street")
+    assert street.place is not None and street.place.name == "Kirkuk"
+    assert street.place.precision == 2
+
+
+def test_unknown_name_resolves_by_the_place_inside_it(stage: Places, make_doc) -> None:
+    text = "Rockets landed near the Mosul Qzxv Institute, officials said."
+    doc = make_doc(text)
+    start = text.index("Mosul Qzxv Institute")
+    span = doc.doc.char_span(start, start + len("Mosul Qzxv Institute"), label="FAC")
+    others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
+    doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
+    inst = by_text(stage(doc).places, "Mosul Qzxv Institute")
+    assert inst.place is not None and inst.place.name == "Mosul" and inst.place.precision == 2
 
 
 def test_matcher_finds_names_spacy_missed(stage: Places, make_doc) -> None:
