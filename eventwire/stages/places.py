@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from ..config import Settings
 from ..gazetteer import (
     AREA_FEATURES,
+    AREA_WORDS,
     COMMON_WORDS,
     FEATURE_WORDS,
     Candidate,
@@ -103,6 +104,31 @@ GEO_NOUNS = _words(
     """
 )
 _NEAR_WORDS = frozenset({"near", "outside", "nearby"})
+#: a name that is the object of one of these is a place, whatever spaCy took it for
+_LOCATIVE_PREPS = _words("in near at outside around into inside toward towards across within")
+#: ... and so is a name after "of" that follows one of these ("the city of Palmyra"), or one that
+#: modifies one ("the Jisr al-Shughour countryside")
+_PLACE_NOUNS = (
+    _words(
+        """
+        city town village hamlet countryside outskirts suburb suburbs vicinity environs province
+        governorate district area region neighborhood neighbourhood camp desert mountains
+        """
+    )
+    | AREA_WORDS
+)
+#: ... or one that is the object of one of these verbs ("shelled Menbej"), or of "on" after
+#: them or their nouns ("an advance on Raqqa")...
+_TAKE_VERBS = _words(
+    """
+    shell bomb bombard storm capture recapture seize besiege raid overrun liberate hit target
+    attack strike advance march assault offensive airstrike bombardment shelling
+    """
+)
+#: ... or of "from" after one of these ("withdrew from Ayn Issa")
+_LEAVE_VERBS = _words("withdraw retreat flee expel evacuate oust drive pull")
+#: entities the small model often gives Arab and African town names, tried in such contexts
+_CUE_LABELS = frozenset({"PERSON", "ORG"})
 _ARTICLE_WORDS = frozenset({"the"})
 #: lowercase words allowed inside a matched name ("Bab al-Hawa", "Deir ez-Zor")
 _CONNECTORS = _words("al el ez es ad ar as ash an at az of de du la le - 's bin bint abu ibn")
@@ -121,6 +147,9 @@ class _Found:
     near: bool = False
     #: the first or last words of another entity ("U.S." of "U.S. Central Command")
     embedded: bool = False
+    #: the words around it make it a place ("in", "the city of"): a reading by spelling alone
+    #: ("Menbej" for Manbij) may stand without the article's support
+    cued: bool = False
 
 
 class Places:
@@ -262,17 +291,38 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
     confirms itself ("Palestine" three times does not make a story about East Texas Palestinian).
     """
     texts = [sdoc[f.start : f.end].text for f in found]
-    names = [(normalize(t), f.prefer) for t, f in zip(texts, found, strict=True)]
+    names = [(normalize(t), f.prefer, f.cued) for t, f in zip(texts, found, strict=True)]
     within, contains = _qualifiers(sdoc, found, texts, gazetteer)
-    base: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
-    for (key, prefer), text in zip(names, texts, strict=True):
-        if (key, prefer) not in base:
-            base[(key, prefer)] = gazetteer.rank(text, prefer=prefer)
+    base: dict[tuple[str, str | None, bool], list[tuple[Candidate, float]]] = {}
+    #: how many readings a name has before context (a guess by spelling may need context)
+    readings: dict[tuple[str, str | None, bool], int] = {}
+    for name, text in zip(names, texts, strict=True):
+        if name not in base:
+            base[name] = gazetteer.rank(text, prefer=name[1])
+            readings[name] = gazetteer.count(text)
+    # a name known only by a near spelling, where the words around it say it is a place, is
+    # judged against what the article's other names say (see rank_candidates' ``guess``)
+    guesses = [n for n, r in base.items() if n[2] and not r and readings[n]]
+    if guesses:
+        # a demonym names a party ("Turkish-backed rebels"), not where the story is
+        ctx = collect_context(
+            base[n] for n, f in zip(names, found, strict=True) if f.kind == "place"
+        )
+        for name in guesses:
+            text = texts[names.index(name)]
+            base[name] = gazetteer.rank(
+                text,
+                prefer=name[1],
+                guess=True,
+                context_countries=ctx.countries,
+                context_admin1=ctx.admin1,
+                anchors=ctx.anchors,
+            )
     ranked = [base[n] for n in names]
     explicit = [bool(within[i] or contains[i]) for i in range(len(found))]
     if any(explicit):
         ranked = [
-            gazetteer.rank(t, prefer=f.prefer, within=within[i], contains=contains[i])
+            gazetteer.rank(t, prefer=f.prefer, within=within[i], contains=contains[i], guess=f.cued)
             if explicit[i]
             else ranked[i]
             for i, (t, f) in enumerate(zip(texts, found, strict=True))
@@ -281,13 +331,13 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
         parts: dict[
             str, list[tuple[Counter[str], Counter[tuple[str, str]], tuple[float, float] | None]]
         ] = {}
-        for (key, _prefer), r in zip(names, ranked, strict=True):
+        for (key, _prefer, _guess), r in zip(names, ranked, strict=True):
             parts.setdefault(key, []).append(_contribution(r))
         if not any(c or a or p for ps in parts.values() for c, a, p in ps):
             break
         # the likely readings of each ambiguous name, for the others' coherence
         likely: dict[str, list[tuple[float, float]]] = {}
-        for (key, _prefer), r in zip(names, ranked, strict=True):
+        for (key, _prefer, _guess), r in zip(names, ranked, strict=True):
             if len(r) > 1 and key not in likely:
                 top = r[0][1]
                 likely[key] = [
@@ -295,14 +345,15 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
                     for c, score in r[:MAX_LIKELY]
                     if score >= top - LIKELY_MARGIN and c.feature in _ANCHOR_FEATURES
                 ]
-        cache: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
+        cache: dict[tuple[str, str | None, bool], list[tuple[Candidate, float]]] = {}
         new: list[list[tuple[Candidate, float]]] = []
-        for i, ((key, prefer), text) in enumerate(zip(names, texts, strict=True)):
-            if len(base[(key, prefer)]) <= 1:
+        for i, (name, text) in enumerate(zip(names, texts, strict=True)):
+            key, prefer, guess = name
+            if readings[name] <= 1 and (base[name] or not readings[name]):
                 new.append(ranked[i])
                 continue
-            if not explicit[i] and (key, prefer) in cache:
-                new.append(cache[(key, prefer)])
+            if not explicit[i] and name in cache:
+                new.append(cache[name])
                 continue
             countries: Counter[str] = Counter()
             admin1: Counter[tuple[str, str]] = Counter()
@@ -324,9 +375,10 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
                 within=within[i],
                 contains=contains[i],
                 neighbours=[pts for other, pts in likely.items() if other != key and pts],
+                guess=guess,
             )
             if not explicit[i]:
-                cache[(key, prefer)] = r
+                cache[name] = r
             new.append(r)
         changed = any(
             (a[0][0] if a else None) != (b[0][0] if b else None)
@@ -531,6 +583,8 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
                 continue
         elif label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text):
             found.append(_Found(start, end, "place"))
+        elif label in _CUE_LABELS and _cued_name(sdoc, start, end, gazetteer):
+            found.append(_Found(start, end, "place", cued=True))
         else:
             _mark(covered, ent.start, ent.end, 2)
             if label in _EMBEDDING_LABELS:
@@ -617,6 +671,39 @@ def _strong_name(gazetteer: Gazetteer, text: str) -> bool:
     )
 
 
+def _locative(sdoc: Doc, start: int, end: int) -> bool:
+    """Whether the words around a name make it a place: "in X", "the city of X", "the X
+    countryside", "shelled X" (a conjunct takes the first one's role: "in Idlib and Menbej")."""
+    root = sdoc[start:end].root
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    dep, head = root.dep_, root.head
+    if dep == "pobj":
+        governor = head.head.lemma_.lower()
+        return (
+            head.lower_ in _LOCATIVE_PREPS
+            or (head.lower_ == "of" and governor in _PLACE_NOUNS)
+            or (head.lower_ == "on" and governor in _TAKE_VERBS)
+            or (head.lower_ == "from" and governor in _LEAVE_VERBS)
+        )
+    if dep in ("compound", "amod", "nmod", "appos"):
+        return head.lemma_.lower() in _PLACE_NOUNS
+    if dep == "dobj":
+        return head.lemma_.lower() in _TAKE_VERBS
+    return False
+
+
+def _cued_name(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A name in a place's position that the gazetteer knows, by a near spelling at least."""
+    if not _locative(sdoc, start, end):
+        return False
+    text = sdoc[start:end].text
+    key = normalize(text)
+    if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
+        return False
+    return gazetteer.count(text) > 0
+
+
 def _starts_name(token: Token) -> bool:
     return token.is_title or (token.is_upper and len(token) > 1 and token.is_alpha)
 
@@ -681,13 +768,28 @@ def _match_untagged(
             tok.lower_ in people or (i > 0 and sdoc[i - 1].lower_.rstrip(".") in _TITLES)
         ):
             best = 0
+        cued = False
+        if not best:
+            best = _cued_window(sdoc, gazetteer, covered, i, j)
+            cued = best > 0
         if best:
-            out.append(_Found(i, best, "place"))
+            out.append(_Found(i, best, "place", cued=cued))
             _mark(covered, i, best, 1)
             i = best
         else:
             i += 1
     return out
+
+
+def _cued_window(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray, i: int, j: int) -> int:
+    """The end of the longest name in tokens i..j that no entity covers, that ends on a
+    capitalized word, and that :func:`_cued_name` takes as a place; 0 when there is none."""
+    for end in range(j, i, -1):
+        if any(covered[i:end]) or not _starts_name(sdoc[end - 1]):
+            continue
+        if _cued_name(sdoc, i, end, gazetteer):
+            return end
+    return 0
 
 
 def _over_entities(
@@ -714,6 +816,12 @@ def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) 
         f.prefer = FEATURE_WORDS[sdoc[f.end - 1].lower_]
     if f.start > 0 and sdoc[f.start - 1].lower_ in _NEAR_WORDS:
         f.near = True
+    # "the Daraa countryside": the land around a town (ACLED codes the town, precision 2)
+    if sdoc[f.end - 1].lower_ in AREA_WORDS or (
+        f.end < len(sdoc) and sdoc[f.end].lower_ in AREA_WORDS
+    ):
+        f.near = True
+        f.prefer = f.prefer or "city"
     span = sdoc[f.start : f.end]
     if f.embedded:
         f.locational = False

@@ -278,3 +278,40 @@ def test_transliterated_name_in_context(stage: Places, make_doc) -> None:
     mentions = places_of(stage, make_doc, "Syrian forces shelled Dayr az Zawr on Monday.")
     deir = by_text(mentions, "Dayr az Zawr")
     assert deir.place is not None and deir.place.country_code == "SY"
+
+
+def test_name_in_a_place_position_is_found_by_its_spelling(stage: Places, make_doc) -> None:
+    # spaCy's small model often takes Arab town names for people; "in"/"on" after an attack, or
+    # "the city of", make them places, and a near spelling of a known town resolves them
+    text = "Government aircraft bombed Menbej and the city of Rakka overnight."
+    doc = make_doc(text)
+    spans = [(text.index(n), text.index(n) + len(n)) for n in ("Menbej", "Rakka")]
+    doc.doc.ents = [doc.doc.char_span(s, e, label="PERSON") for s, e in spans]
+    mentions = stage(doc).places
+    manbij = by_text(mentions, "Menbej")
+    assert manbij.place is not None and manbij.place.name == "Manbij"
+    assert manbij.place.country_code == "SY"
+    assert by_text(mentions, "Rakka").place is not None
+
+
+def test_person_outside_a_place_position_stays_a_person(stage: Places, make_doc) -> None:
+    text = "Menbej said the talks would go on."
+    doc = make_doc(text)
+    doc.doc.ents = [doc.doc.char_span(0, len("Menbej"), label="PERSON")]
+    assert all(m.text != "Menbej" for m in stage(doc).places)
+
+
+def test_countryside_of_a_town_has_precision_2(stage: Places, make_doc) -> None:
+    m = by_text(places_of(stage, make_doc, "Rockets fell on the Kirkuk countryside."), "Kirkuk")
+    assert m.place is not None and m.place.country_code == "IQ"
+    assert m.feature == "city" and m.place.precision == 2
+
+
+def test_region_named_by_its_town(stage: Places, make_doc) -> None:
+    text = "Militants hid in the Mosul Qzxv Mountains."
+    doc = make_doc(text)
+    start = text.index("Mosul Qzxv Mountains")
+    span = doc.doc.char_span(start, start + len("Mosul Qzxv Mountains"), label="LOC")
+    doc.doc.ents = [span]
+    m = by_text(stage(doc).places, "Mosul Qzxv Mountains")
+    assert m.place is not None and m.place.name == "Mosul" and m.place.precision == 2
