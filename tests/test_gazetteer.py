@@ -342,3 +342,10 @@ def test_neighbours_support_each_other(gaz: Gazetteer) -> None:
 def test_divisions_carry_geonames_ids(gaz: Gazetteer) -> None:
     anbar = gaz.resolve("al-Anbar")
     assert anbar is not None and anbar.geonames_id is not None
+
+
+def test_a_bordering_country_beats_a_distant_one(gaz: Gazetteer) -> None:
+    # "Gaza" is a city of the Palestinian territories and a province of Mozambique: a story
+    # about Israel names places across its borders
+    gaza = gaz.resolve("Gaza", context_countries=Counter({"IL": 2}))
+    assert gaza is not None and gaza.country_code == "PS"
