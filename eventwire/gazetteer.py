@@ -693,7 +693,7 @@ _POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
 #: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
 FUZZY_MIN_RATIO = 0.5
 #: ... and at least this like it when only the words around the name back it ("shelled Menbej")
-GUESS_MIN_RATIO = 0.6
+GUESS_MIN_RATIO = 0.65
 _MATCH_BONUS = (1.0, 0.8, 0.0, 0.5, -0.5)
 #: a city this large shadows a same-named division of its country ("Baghdad", "Kano")...
 _CITY_OVER_ADMIN1 = 50_000
@@ -1001,7 +1001,10 @@ class Gazetteer:
             return ranked
         # a guess by spelling alone must be closer than one the article backs
         codes = self._lookup(name, min_ratio=GUESS_MIN_RATIO)[0]
-        return rank_candidates([self._candidate(code) for code in codes], guess=True, **options)
+        cands = [self._candidate(code) for code in codes]
+        # never an abbreviation ("KPD") by spelling
+        cands = [c for c in cands if not c.name.isupper()]
+        return rank_candidates(cands, guess=True, **options)
 
     def _borders(self, countries: Counter[str]) -> Counter[str]:
         """The weights of the countries that border the article's countries (and are not

@@ -68,7 +68,7 @@ METONYMY_VERBS = _words(
     """
     accuse acknowledge add admit agree announce appeal approve argue ask back blame call claim
     condemn confirm criticise criticize decide declare demand deny denounce deploy dismiss expel
-    express impose insist issue launch negotiate note object oppose order plan pledge praise
+    express have impose insist issue launch negotiate note object oppose order plan pledge praise
     promise propose protest recall recognise recognize refuse reject reply respond retaliate say
     sanction send seek sign state stress support suspend tell threaten urge veto vow want warn
     welcome withdraw
@@ -90,9 +90,10 @@ _ADMIN_WORDS = frozenset(w for w, feature in FEATURE_WORDS.items() if feature !=
 #: to a relation ("talks with Russia", "sanctions against Iran"), not a location
 RELATION_WORDS = _words(
     """
-    accord agreement alliance ally clash compete cooperate cooperation deal dispute negotiate
-    negotiation negotiations pact partnership relation relations rift rivalry sanction sanctions
-    side standoff summit talk talks tension tensions tie ties trade treaty
+    accord agreement alliance ally battle clash compete conflict cooperate cooperation deal
+    dialogue dispute fight fighting meet meeting negotiate negotiation negotiations pact
+    partnership relation relations rift rivalry sanction sanctions side standoff summit talk
+    talks tension tensions tie ties trade treaty war
     """
 )
 #: a demonym that modifies one of these nouns names a location ("the Syrian border")
@@ -127,6 +128,7 @@ _TAKE_VERBS = _words(
 )
 #: ... or of "from" after one of these ("withdrew from Ayn Issa")
 _LEAVE_VERBS = _words("withdraw retreat flee expel evacuate oust drive pull")
+_NATIONS = frozenset({"country", "continent", "region"})
 #: entities the small model often gives Arab and African town names, tried in such contexts
 _CUE_LABELS = frozenset({"PERSON", "ORG"})
 _ARTICLE_WORDS = frozenset({"the"})
@@ -304,9 +306,12 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
     # judged against what the article's other names say (see rank_candidates' ``guess``)
     guesses = [n for n, r in base.items() if n[2] and not r and readings[n]]
     if guesses:
-        # a demonym names a party ("Turkish-backed rebels"), not where the story is
+        # where the story is: its towns and provinces, not the countries and peoples it names as
+        # parties ("Turkish-backed rebels", "U.S.-led coalition")
         ctx = collect_context(
-            base[n] for n, f in zip(names, found, strict=True) if f.kind == "place"
+            r
+            for n, f in zip(names, found, strict=True)
+            if f.kind == "place" and (r := base[n]) and r[0][0].feature not in _NATIONS
         )
         for name in guesses:
             text = texts[names.index(name)]
@@ -395,6 +400,8 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
     ]
 
 
+#: the highest confidence of a reading by a near spelling ("Menbej": Manbij)
+GUESS_CONFIDENCE = 0.6
 #: the confidence of a name resolved by a place inside it ("Colorado State University")...
 INNER_CONFIDENCE = 0.5
 #: ...and of an unknown name placed at the article's main town (a street, a building)
@@ -571,7 +578,7 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
                 _mark(covered, ent.start, ent.end, 2)
                 continue
             kind: Kind = "demonym" if gazetteer.demonym_country(text) else "place"
-            found.append(_Found(start, end, kind))
+            found.append(_Found(start, end, kind, cued=_may_guess(sdoc[start:end].text)))
         elif label == "NORP":
             if gazetteer.demonym_country(sdoc[start:end].text):
                 found.append(_Found(start, end, "demonym"))
@@ -583,7 +590,11 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
                 continue
         elif label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text):
             found.append(_Found(start, end, "place"))
-        elif label in _CUE_LABELS and _cued_name(sdoc, start, end, gazetteer):
+        elif (
+            label in _CUE_LABELS
+            and _may_guess(sdoc[start:end].text)
+            and _cued_name(sdoc, start, end, gazetteer)
+        ):
             found.append(_Found(start, end, "place", cued=True))
         else:
             _mark(covered, ent.start, ent.end, 2)
@@ -693,6 +704,22 @@ def _locative(sdoc: Doc, start: int, end: int) -> bool:
     return False
 
 
+#: a name ending in one of these names such a feature, never a town of a like spelling
+_FEATURE_HEADS = _words(
+    """
+    valley river lake mountain mountains hills desert sea bay gulf island islands canal plain
+    plains forest park airport base camp field dam bridge road street
+    """
+)
+
+
+def _may_guess(text: str) -> bool:
+    """Whether a near spelling of a town may stand for this name ("Menbej", not "Barada
+    Valley")."""
+    words = text.split()
+    return bool(words) and words[-1].casefold() not in _FEATURE_HEADS
+
+
 def _cued_name(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
     """A name in a place's position that the gazetteer knows, by a near spelling at least."""
     if not _locative(sdoc, start, end):
@@ -701,6 +728,8 @@ def _cued_name(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
     key = normalize(text)
     if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
         return False
+    if key in _PLACE_NOUNS or key in ACTOR_NOUNS:
+        return False  # "in the Desert", "the Defense Ministry"
     return gazetteer.count(text) > 0
 
 
@@ -787,7 +816,7 @@ def _cued_window(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray, i: int, j:
     for end in range(j, i, -1):
         if any(covered[i:end]) or not _starts_name(sdoc[end - 1]):
             continue
-        if _cued_name(sdoc, i, end, gazetteer):
+        if _may_guess(sdoc[i:end].text) and _cued_name(sdoc, i, end, gazetteer):
             return end
     return 0
 
@@ -885,13 +914,17 @@ def _mention(
             locational=f.locational,
         )
     best = ranked[0][0]
+    if score is None:
+        score = confidence(ranked)
+        if best.match == "fuzzy":
+            score = min(score, GUESS_CONFIDENCE)
     return PlaceMention(
         text=text,
         start=start,
         end=end,
         place=to_place(best, text, near=f.near),
         feature=best.feature,
-        score=confidence(ranked) if score is None else score,
+        score=score,
         locational=f.locational,
     )
 

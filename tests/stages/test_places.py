@@ -291,6 +291,7 @@ def test_name_in_a_place_position_is_found_by_its_spelling(stage: Places, make_d
     manbij = by_text(mentions, "Menbej")
     assert manbij.place is not None and manbij.place.name == "Manbij"
     assert manbij.place.country_code == "SY"
+    assert manbij.score <= 0.6  # a reading by spelling is a guess
     assert by_text(mentions, "Rakka").place is not None
 
 
@@ -315,3 +316,25 @@ def test_region_named_by_its_town(stage: Places, make_doc) -> None:
     doc.doc.ents = [span]
     m = by_text(stage(doc).places, "Mosul Qzxv Mountains")
     assert m.place is not None and m.place.name == "Mosul" and m.place.precision == 2
+
+
+def test_a_feature_name_is_not_guessed_as_a_town(stage: Places, make_doc) -> None:
+    # "X Valley" names a valley: no town of a like spelling stands for it
+    text = "Fighting raged in the Qzxvbad Valley."
+    doc = make_doc(text)
+    start = text.index("Qzxvbad Valley")
+    doc.doc.ents = [doc.doc.char_span(start, start + len("Qzxvbad Valley"), label="LOC")]
+    m = by_text(stage(doc).places, "Qzxvbad Valley")
+    assert m.place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The war between Russia and Ukraine entered its third year.", "Russia"),
+        ("Iran has the right to respond, the envoy said.", "Iran"),
+    ],
+)
+def test_parties_are_not_locations(stage: Places, make_doc, text: str, name: str) -> None:
+    m = by_text(places_of(stage, make_doc, text), name)
+    assert m.place is not None and not m.locational
