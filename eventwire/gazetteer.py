@@ -13,8 +13,10 @@ key is tried by its :func:`skeleton`, a transliteration-blind key ("Deir ez-Zor"
 and "Deir al-Zour" share one).
 
 Ranking (:func:`rank_candidates`) weighs a feature prior, population, and what the rest of the
-article says: its countries and first-level divisions, the points of its other places, and a
-qualifier in the text itself ("Paris, Texas").
+article says: its countries (and, a little, the countries bordering them: GeoNames' neighbours)
+and first-level divisions, the points of its other places, and a qualifier in the text itself
+("Paris, Texas"). A reading by skeleton (a near spelling) needs the article's backing, or words
+around the name that make it a place (``guess``).
 """
 
 from __future__ import annotations
