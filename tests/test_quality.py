@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from eventwire.evaluate import evaluate_dataset, evaluate_example
+from eventwire.evaluate_geo import evaluate as evaluate_geo
 from eventwire.pipeline import Pipeline
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+EVENT_DATASETS = sorted(k for k in FLOORS if k not in ("about", "geoparsing"))
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +33,7 @@ def test_worked_example_passes(shared_dir: Path, pipeline: Pipeline) -> None:
     assert result["passed"]
 
 
-@pytest.mark.parametrize("dataset", sorted(k for k in FLOORS if k != "about"))
+@pytest.mark.parametrize("dataset", EVENT_DATASETS)
 def test_dataset_floors(shared_dir: Path, pipeline: Pipeline, dataset: str) -> None:
     path = shared_dir / "data" / "events" / f"{dataset}.dev.jsonl"
     if not path.exists():
@@ -42,4 +44,23 @@ def test_dataset_floors(shared_dir: Path, pipeline: Pipeline, dataset: str) -> N
         for figure, floor in FLOORS[dataset].items()
         if system[figure]["value"] is None or system[figure]["value"] < floor
     }
+    assert not below, f"below the floor (value, floor): {below}"
+
+
+def test_geoparsing_floors(shared_dir: Path, pipeline: Pipeline) -> None:
+    path = shared_dir / "data" / "geoparsing"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    by_dataset = evaluate_geo(path, pipeline)["by_dataset"]
+    below = {}
+    for name, floors in FLOORS["geoparsing"].items():
+        system = by_dataset[name]["system"]
+        values = {
+            "acc_161": system["resolution_gold_spans"]["acc_161"],
+            "country": system["resolution_gold_spans"]["country"],
+            "recognition_f1": system["recognition"]["f1"],
+        }
+        below.update(
+            {f"{name} {k}": (values[k], floor) for k, floor in floors.items() if values[k] < floor}
+        )
     assert not below, f"below the floor (value, floor): {below}"
