@@ -18,7 +18,15 @@ from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
-from .events import casualties_are_deaths, cumulative, in_background, is_irrealis
+from .dates import TOTAL_WORDS
+from .events import (
+    background_of,
+    casualties_are_deaths,
+    cumulative,
+    in_background,
+    is_irrealis,
+    lives_taken,
+)
 
 NOT_PEOPLE = frozenset(
     [
@@ -80,9 +88,8 @@ class CountFinder:
         for index, event in enumerate(doc.events):
             triggers = [sp[i] for i in by_event.get(index, [])]
             # a mention in an "after ..." clause tells what the incident followed, not its toll
-            triggers = [
-                t for t in triggers if not any(in_background(t, o) for o in triggers if o is not t)
-            ] or triggers
+            background = background_of(triggers)
+            triggers = [t for t in triggers if t.i not in background] or triggers
             deaths: list[tuple[Quantity, Token]] = []
             injuries: list[tuple[Quantity, Token]] = []
             running: list[tuple[Quantity, Token]] = []
@@ -118,7 +125,7 @@ class CountFinder:
         if lemma in self.lex.death_words or tok.lower_ in ("killed", "dead"):
             if lemma in ("body", "toll", "corpse"):
                 return "death"
-            if lemma == "life" and tok.head.lemma_.lower() not in ("claim", "lose", "take"):
+            if lemma == "life" and not lives_taken(tok):
                 return None
             return "death"
         return None
@@ -228,10 +235,11 @@ class CountFinder:
 
     def _counts_other(self, number: Token, word: Token) -> bool:
         """The number's own head words reach another casualty word before this one."""
+        own = self._kind(word)
         for node in [number, *ancestors(number, limit=3)]:
             if node.i == word.i:
                 return False
-            if node.i != number.i and self._kind(node) not in (None, self._kind(word)):
+            if node.i != number.i and self._kind(node) not in (None, own):
                 return True
         return False
 
@@ -241,7 +249,7 @@ RISE_VERBS = frozenset({"raise", "rise", "climb", "increase", "reach", "bring", 
 
 def _running_total(word: Token) -> bool:
     """ "raises the death toll to 133", "the toll rose to 31": a total that moved."""
-    if word.lemma_.lower() not in ("toll", "number", "total", "tally"):
+    if word.lemma_.lower() not in TOTAL_WORDS:
         return False
     return any(a.lemma_.lower() in RISE_VERBS for a in ancestors(word, limit=3))
 

@@ -97,21 +97,6 @@ VETO_RULE_WEIGHT = 0.5
 STRONG_RULE = 0.9
 #: the classifier alone makes an event of a sentence with no trigger from this probability on
 CLASSIFIER_ALONE = 0.6
-#: generic triggers whose sub-type is the weapon named beside them ("a rocket attack")
-GENERIC_BY_WEAPON = frozenset(
-    [
-        "attack",
-        "strike",
-        "target",
-        "bomb",
-        "raid",
-        "assault",
-        "explosion",
-        "blast",
-        "explode",
-        "detonate",
-    ]
-)
 DEMONSTRATION_TYPES = frozenset(["Protests", "Riots"])
 PROTEST_SUBS = frozenset(
     ["Peaceful protest", "Protest with intervention", "Excessive force against protesters"]
@@ -268,6 +253,10 @@ FIGHT_WORDS = frozenset(
     ["fight", "fighting", "resistance", "clash", "battle", "bloodshed", "shot", "opposition"]
 )
 EXPLOSION_WORDS = frozenset(["explosion", "blast", "explode", "detonate"])
+#: generic triggers whose sub-type is the weapon named beside them ("a rocket attack")
+GENERIC_BY_WEAPON = (
+    frozenset(["attack", "strike", "target", "bomb", "raid", "assault"]) | EXPLOSION_WORDS
+)
 POLICE_WORDS = frozenset({"police", "policeman", "officer"})
 VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -419,11 +408,7 @@ class EventDetector:
         doc = sent.doc
         # what the incident followed is not the incident ("after killing 55 ..., warplanes kill
         # 18"): a trigger in an "after ..." clause gives way to one outside it
-        background = {
-            t.head
-            for t in triggers
-            if any(in_background(doc[t.head], doc[o.head]) for o in triggers if o is not t)
-        }
+        background = background_of([doc[t.head] for t in triggers])
         if len(background) < len({t.head for t in triggers}):
             # its toll is not the incident's; its type may still tell what the incident was
             triggers = [t for t in triggers if t.kind != "casualty" or t.head not in background]
@@ -595,16 +580,12 @@ class EventDetector:
         for tok in sent:
             if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
                 continue
-            agents = [c for c in tok.children if c.dep_ == "nsubj"]
-            for agent in (c for c in tok.children if c.dep_ == "agent"):
-                agents.extend(c for c in agent.children if c.dep_ == "pobj")
-            if not any(a.lemma_.lower() in PROTEST_PEOPLE | PROTESTING for a in agents):
+            if not any(a.lemma_.lower() in PROTEST_PEOPLE | PROTESTING for a in _agents(tok)):
                 continue
-            if tok.lemma_.lower() in ("block", "blockade", "barricade", "shut"):
-                objects = [c for c in tok.children if c.dep_ in ("dobj", "prt")]
-                objects += [g for c in objects for g in c.children if c.dep_ == "prt"]
-                if not any(o.lemma_.lower() in ROADS for o in tok.subtree):
-                    continue
+            # blocking is a riot only of roads and crossings (coding guide: barricades)
+            blocks = tok.lemma_.lower() in ("block", "blockade", "barricade", "shut")
+            if blocks and not any(o.lemma_.lower() in ROADS for o in tok.subtree):
+                continue
             return True
         return False
 
@@ -1161,6 +1142,11 @@ def in_background(word: Token, trigger: Token) -> bool:
     return False
 
 
+def background_of(tokens: list[Token]) -> set[int]:
+    """Indexes of the tokens that stand in an "after ..." clause another of them is not in."""
+    return {t.i for t in tokens if any(in_background(t, o) for o in tokens if o.i != t.i)}
+
+
 def cumulative(tok: Token) -> bool:
     """ "raising to 212 the number of people killed", "the death toll rose": a running total."""
     return any(a.lemma_.lower() in TOTAL_WORDS for a in ancestors(tok, limit=4)) or any(
@@ -1320,10 +1306,15 @@ def _generic_pos_ok(lemma: str, tok: Token) -> bool:
     return tok.pos_ in ("NOUN", "VERB")
 
 
+def lives_taken(tok: Token) -> bool:
+    """ "claimed / lost / took the lives of": "lives" tell deaths only with such a verb."""
+    return tok.head.lemma_.lower() in ("claim", "lose", "take")
+
+
 def _is_casualty_use(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
-    if lemma in ("life",):
-        return tok.head.lemma_.lower() in ("claim", "lose", "take")
+    if lemma == "life":
+        return lives_taken(tok)
     if lemma in ("body", "toll", "corpse"):
         return False
     return tok.pos_ in ("VERB", "NOUN", "ADJ")
@@ -1567,6 +1558,14 @@ def _names_armed_group(ent: SpacySpan) -> bool:
     return actor is not None and actor.type not in ("civilians", "protesters")
 
 
+def _agents(verb: Token) -> list[Token]:
+    """Who did it: the subject, and the object of a "by"-phrase."""
+    agents = [c for c in verb.children if c.dep_ == "nsubj"]
+    for agent in (c for c in verb.children if c.dep_ == "agent"):
+        agents.extend(c for c in agent.children if c.dep_ == "pobj")
+    return agents
+
+
 #: what crowds do: an organized armed actor's act is never one of them (force used against
 #: protesters is, and stays open)
 CROWD_SUBS = frozenset({"Violent demonstration", "Mob violence", "Peaceful protest"})
@@ -1579,12 +1578,10 @@ def _armed_agent(tok: Token, *, organized: bool = False) -> bool:
     with ``organized``, not a mob or vigilantes."""
     verb = governing_verb(tok)
     agents = [
-        c
-        for c in verb.children
-        if c.dep_ == "nsubj" and verb.lemma_.lower() not in ("die", "perish")
+        a
+        for a in _agents(verb)
+        if a.dep_ != "nsubj" or verb.lemma_.lower() not in ("die", "perish")
     ]
-    for agent_prep in (c for c in verb.children if c.dep_ == "agent"):
-        agents.extend(c for c in agent_prep.children if c.dep_ == "pobj")
     words = _LEX.armed_words - CROWD_WORDS if organized else _LEX.armed_words
     not_armed = {"civilians", None, "rioters", "protesters"} if organized else {"civilians", None}
     for agent in agents:

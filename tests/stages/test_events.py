@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from eventwire.records import Document
+from eventwire.pipeline import Pipeline
+from eventwire.records import Article, ArticleResult, Document
 from eventwire.stages.events import EventDetector
 
 PUB = date(2023, 5, 12)  # a Friday
@@ -15,6 +16,17 @@ PUB = date(2023, 5, 12)  # a Friday
 @pytest.fixture(scope="module")
 def detector(settings) -> EventDetector:
     return EventDetector(settings)
+
+
+@pytest.fixture(scope="module")
+def extract(settings):
+    """The whole pipeline on one text (dates and places too), published on PUB."""
+    pipeline = Pipeline(settings)
+
+    def run(text: str) -> ArticleResult:
+        return pipeline(Article(text=text, published=PUB))
+
+    return run
 
 
 @pytest.fixture
@@ -168,12 +180,9 @@ def test_one_incident_told_twice_is_one_event(run) -> None:
     assert len(doc.events[0].evidence) >= 2
 
 
-def test_a_toll_over_a_period_is_an_aggregate(settings) -> None:
-    from eventwire.pipeline import Pipeline
-    from eventwire.records import Article
-
+def test_a_toll_over_a_period_is_an_aggregate(extract) -> None:
     text = "More than 1,000 people have been killed across the country since January."
-    result = Pipeline(settings)(Article(text=text, published=PUB))
+    result = extract(text)
     assert result.events == []
     assert result.aggregates and result.aggregates[0].count == 1000
 
@@ -283,13 +292,10 @@ def test_migrants_intercepted_are_no_weapons_event(run) -> None:
     assert all(e.sub_event_type != "Disrupted weapons use" for e in doc.events)
 
 
-def test_an_event_stands_without_a_place(settings) -> None:
-    from eventwire.pipeline import Pipeline
-    from eventwire.records import Article
-
+def test_an_event_stands_without_a_place(extract) -> None:
     # a village the gazetteer cannot know must not cost the event itself
     text = "4 killed, including a child, in a bombardment on the western Qaryat Zzyxw countryside"
-    result = Pipeline(settings)(Article(text=text, published=PUB))
+    result = extract(text)
     assert len(result.events) == 1
     assert result.events[0].fatalities is not None and result.events[0].fatalities.count == 4
 
@@ -299,15 +305,12 @@ def test_people_counted_beside_plural_fighting_are_the_dead(run) -> None:
     assert doc.events and not doc.aggregates
 
 
-def test_a_running_total_does_not_date_the_incident(settings) -> None:
-    from eventwire.pipeline import Pipeline
-    from eventwire.records import Article
-
+def test_a_running_total_does_not_date_the_incident(extract) -> None:
     text = (
         "Militants kill 9 soldiers near the dam and raise to about 140 the number of soldiers "
         "killed by them since early March."
     )
-    result = Pipeline(settings)(Article(text=text, published=PUB))
+    result = extract(text)
     assert len(result.events) == 1 and not result.aggregates
     assert result.events[0].date.start is not None
     assert result.events[0].date.start > date(2023, 4, 1)
@@ -320,11 +323,8 @@ def test_a_running_total_does_not_date_the_incident(settings) -> None:
         "Rebels fired 40 mortar shells at the garrison on Monday.",
     ],
 )
-def test_many_strikes_on_one_place_and_day_are_one_event(settings, text: str) -> None:
-    from eventwire.pipeline import Pipeline
-    from eventwire.records import Article
-
-    result = Pipeline(settings)(Article(text=text, published=PUB))
+def test_many_strikes_on_one_place_and_day_are_one_event(extract, text: str) -> None:
+    result = extract(text)
     assert len(result.events) == 1 and not result.aggregates
 
 
@@ -333,19 +333,12 @@ def test_strikes_counted_without_a_day_stay_an_aggregate(run) -> None:
     assert doc.events == [] and doc.aggregates
 
 
-def test_a_place_naming_the_event_is_where_it_happened(settings) -> None:
-    from eventwire.pipeline import Pipeline
-    from eventwire.records import Article
-
-    result = Pipeline(settings)(
-        Article(text="Six militants killed in Kandahar airstrike", published=PUB)
-    )
+def test_a_place_naming_the_event_is_where_it_happened(extract) -> None:
+    result = extract("Six militants killed in Kandahar airstrike")
     assert result.events and result.events[0].location is not None
     assert result.events[0].location.country_code == "AF"
     # a place that names an actor is no location
-    result = Pipeline(settings)(
-        Article(text="Kenyan troops killed four gunmen near the border.", published=PUB)
-    )
+    result = extract("Kenyan troops killed four gunmen near the border.")
     assert all(e.location is None or e.location.country_code != "KE" for e in result.events)
 
 
@@ -356,11 +349,8 @@ def test_a_place_naming_the_event_is_where_it_happened(settings) -> None:
         "Gunmen loyal to Iran killed five villagers on Monday.",
     ],
 )
-def test_a_state_behind_the_actor_is_no_location(settings, text: str) -> None:
-    from eventwire.pipeline import Pipeline
-    from eventwire.records import Article
-
-    result = Pipeline(settings)(Article(text=text, published=PUB))
+def test_a_state_behind_the_actor_is_no_location(extract, text: str) -> None:
+    result = extract(text)
     assert result.events
     assert all(e.location is None or e.location.country_code != "IR" for e in result.events)
 
