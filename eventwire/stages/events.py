@@ -89,6 +89,8 @@ REPORTING_VERBS = frozenset(
     {"say", "tell", "add", "state", "declare", "announce", "warn", "claim", "report", "describe"}
     | {"insist", "note", "vow", "threaten"}
 )
+#: who is to blame, not what happened ("denied its jets carried out the strikes")
+ATTRIBUTION_VERBS = frozenset(["deny", "accuse", "blame", "attribute", "suspect"])
 #: reporting verbs that vouch for what they report (unlike "claim", "warn", "threaten")
 NEUTRAL_REPORTING = frozenset(["say", "tell", "report", "add", "state", "note", "confirm"])
 #: the rules' weight against the classifier's "no event" (see _arbitrate)
@@ -124,6 +126,10 @@ PROTEST_PEOPLE = frozenset(
         "participant",
     ]
 )
+#: what a demonstration is called, as against who takes part in it
+PROTEST_EVENTS = frozenset(["protest", "demonstration", "rally", "sit-in"])
+#: what is done to people only: a protest is "held" by those who stage it
+PERSON_VERBS = frozenset(["hold", "detain", "arrest", "round", "drag"])
 #: force that kills or seriously hurts, done to someone (ACLED: excessive force)
 HARM_WORDS = frozenset(["shoot", "shot", "beat", "wound", "stab", "club", "whip", "fire", "attack"])
 #: what is fired that kills ("fired live rounds at"), unlike tear gas or water
@@ -173,6 +179,8 @@ RIOT_VERBS = frozenset(
         "attack",
     ]
 )
+#: what is done to property, not to people: torched, set on fire, smashed, vandalized
+PROPERTY_HARM = frozenset(["torch", "arson", "smash", "vandalize", "vandalise", "burn"])
 #: who demonstrates, besides the words for demonstrators
 PROTESTING = frozenset(["youth", "supporter", "activist", "student", "farmer", "resident"])
 ROADS = frozenset(
@@ -331,6 +339,9 @@ class EventDetector:
             if in_regions(tok.idx, quotes) or (not headline and _is_name_part(tok)):
                 i += 1
                 continue
+            if tok.lower_ == "according" and i + 1 < sent.end and doc[i + 1].lower_ == "to":
+                i += 2  # "according to officials": a source, not an accord
+                continue
             lemma = tok.lemma_.lower()
             matched = None
             for key in _forms(tok):
@@ -488,6 +499,14 @@ class EventDetector:
         seriously harmful force against them is excessive force; dispersal, detention or any
         other interference is intervention. None when the triggers tell no demonstration."""
         subs = {t.sub for t in triggers}
+        if subs == {"Violent demonstration"} and not _names_crowd(sent.doc[:]):
+            doc = sent.doc
+            if all(
+                _forms(doc[t.head]) & PROPERTY_HARM or doc[t.head].lower_ == "set" for t in triggers
+            ):
+                # cars torched or shops smashed with no demonstrators or crowd anywhere in the
+                # report: property destroyed, not a riot (coding guide §1)
+                return "Looting/property destruction"
         if "Violent demonstration" in subs:
             return "Violent demonstration"
         if not subs & PROTEST_SUBS:
@@ -564,6 +583,8 @@ class EventDetector:
                     *(c for c in victim.children if c.dep_ == "conj"),
                 ]
                 for word in words:
+                    if lemma in PERSON_VERBS and word.lemma_.lower() in PROTEST_EVENTS:
+                        continue
                     if word.lemma_.lower() in PROTEST_PEOPLE:
                         return True
                     if (  # "dozens of protesters"
@@ -644,14 +665,22 @@ class EventDetector:
         is one whatever it is about ("protests over a road accident")."""
         if SUB_EVENT_TYPES[group.sub] in DEMONSTRATION_TYPES:
             return False
+        span: SpacySpan = group.sent
+        doc = span.doc
+        if all(t.kind != "phrase" for t in group.triggers) and (
+            sum(1 for _ in doc.sents) <= SNIPPET_SENTENCES
+        ):
+            # "an explosion" named in a short report whose other sentence tells the furnace or
+            # the gas tank that blew up: the snippet's sentences tell one story
+            span = doc[:]
         # nouns only: "a chemical plant" is a cue, "planted a bomb" is not
-        lemmas = {t.lemma_.lower() for t in group.sent if t.pos_ in ("NOUN", "PROPN", "ADJ")}
-        lemmas |= {t.lemma_.lower() for t in group.sent if t.pos_ == "VERB"} & VERB_CUES
+        lemmas = _noun_lemmas(span, ("NOUN", "PROPN", "ADJ"))
+        lemmas |= {t.lemma_.lower() for t in span if t.pos_ == "VERB"} & VERB_CUES
         # the police are in every crime story: only soldiers and armed groups make it political
         if not lemmas & self.lex.non_event_words or lemmas & (self.lex.armed_words - POLICE_WORDS):
             return False
         return not any(
-            ent.label_ in ("ORG", "NORP") and _names_armed_group(ent) for ent in group.sent.ents
+            ent.label_ in ("ORG", "NORP") and _names_armed_group(ent) for ent in span.ents
         )
 
     # -- the learned classifier ---------------------------------------------------------------
@@ -691,7 +720,10 @@ class EventDetector:
             # classifier's crowd reading of a short sentence gives way to who acted
             combined = {sub: v for sub, v in combined.items() if sub not in CROWD_SUBS}
         best = max(combined, key=lambda sub: combined[sub])
-        if _same_family(group.sub, best):
+        if _same_family(group.sub, best) or (
+            # victims who could not fight back, named by the parse: a clash needs two armed sides
+            group.sub == "Attack" and best == "Armed clash" and group.score >= 0.6
+        ):
             # what a demonstration became, or whether a place changed hands by fighting, the
             # parse tells (who was violent, who left, what was done to whom) better than the
             # words around it
@@ -715,7 +747,7 @@ class EventDetector:
     def _armed_context(self, group: _Group) -> bool:
         """Soldiers, militants or a named armed group in the sentence: a rule reading there stands
         against the classifier's doubt ("ISIS executes 3 people on charges of spying")."""
-        lemmas = {t.lemma_.lower() for t in group.sent if t.pos_ in ("NOUN", "PROPN")}
+        lemmas = _noun_lemmas(group.sent, ("NOUN", "PROPN"))
         if lemmas & (self.lex.armed_words - POLICE_WORDS):
             return True
         # executions, gunfire, ambushes: organized violence even with no one named
@@ -756,8 +788,12 @@ class EventDetector:
             for start, end in quotes
             if start < sent.end_char and end > sent.start_char
         )
-        if root.lemma_.lower() in REPORTING_VERBS or quoted > 0.3 * len(sent.text):
+        if root.lemma_.lower() in REPORTING_VERBS | ATTRIBUTION_VERBS or quoted > 0.3 * len(
+            sent.text
+        ):
             return []
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in CLAIM_NOUNS for c in root.children):
+            return []  # "took credit for ...": who did it, told of an event already known
         return [_Group([_Trigger(root.i, root.i + 1, root.i, best, reading[best], "phrase")], sent)]
 
     # -- aggregates and plural references -----------------------------------------------------
@@ -1104,6 +1140,8 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
         lemma = node.lemma_.lower()
         below = chain[n - 1] if n > 0 else None
         governed = below is not None and below.dep_ not in SUBJECT_DEPS
+        if below is not None and below.dep_ == "nsubjpass" and lemma in ATTRIBUTION_VERBS:
+            return True  # "bombers are suspected of ...": who did it is what is told
         if (
             governed
             and node.pos_ == "VERB"
@@ -1117,11 +1155,21 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
             and (lemma in lex.modal_nouns or lemma == "responsible")
         ):
             return True
+        if (
+            below is not None
+            and below.dep_ == "prep"
+            and below.lower_ == "for"
+            and node.pos_ == "VERB"
+            and any(c.dep_ == "dobj" and c.lemma_.lower() in CLAIM_NOUNS for c in node.children)
+        ):
+            return True  # "took credit for the bombing": a claim of an event, not a new one
         if node.dep_ == "ROOT":
             break
     return False
 
 
+#: what one claims, takes or denies for an event ("claimed responsibility for the attack")
+CLAIM_NOUNS = frozenset(["credit", "responsibility", "blame"])
 BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
 
 
@@ -1286,6 +1334,20 @@ def _forms(tok: Token) -> set[str]:
     return forms
 
 
+def _noun_lemmas(span: SpacySpan, tags: tuple[str, ...]) -> set[str]:
+    """Lemmas of the words of ``span`` with a part of speech in ``tags``; "fire fighters" and
+    "fire officers" are firefighters, not armed men."""
+    out = set()
+    for t in span:
+        if t.pos_ not in tags:
+            continue
+        if any(c.dep_ == "compound" and c.lower_ == "fire" for c in t.children):
+            out.add("firefighter")
+        else:
+            out.add(t.lemma_.lower())
+    return out
+
+
 def _is_name_part(tok: Token) -> bool:
     """A capitalized word inside a name ("Rally for Culture", "March" the month)."""
     if tok.ent_type_ in ("PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "DATE", "PRODUCT"):
@@ -1377,6 +1439,12 @@ def _negated(tok: Token) -> bool:
 
 def _names_protest(sent: SpacySpan) -> bool:
     return any(t.lemma_.lower() in PROTEST_PEOPLE for t in sent)
+
+
+def _names_crowd(span: SpacySpan) -> bool:
+    """Demonstrators, rioters, a mob or others who take to the streets are named."""
+    words = PROTEST_PEOPLE | PROTESTING | CROWD_WORDS | {"riot", "protest", "demonstrate"}
+    return any(_forms(t) & words for t in span)
 
 
 def _joined(a: Token, b: Token) -> bool:
