@@ -70,6 +70,7 @@ def load_lexicon() -> Lexicon:
             for key, sub in (
                 ("disrupted", "Disrupted weapons use"),
                 ("established", "Headquarters or base established"),
+                ("formed", "Change to group/activity"),
             )
         ),
         civilian_words=frozenset(raw["cues"]["civilian"]),

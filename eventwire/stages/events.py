@@ -179,6 +179,8 @@ RIOT_VERBS = frozenset(
         "attack",
     ]
 )
+#: fights that a crowd can have with the police or a rival crowd
+CROWD_CLASH = frozenset(["clash", "scuffle", "confrontation", "skirmish", "brawl", "melee"])
 #: what is done to property, not to people: torched, set on fire, smashed, vandalized
 PROPERTY_HARM = frozenset(["torch", "arson", "smash", "vandalize", "vandalise", "burn"])
 #: who demonstrates, besides the words for demonstrators
@@ -376,6 +378,10 @@ class EventDetector:
             i += 1
         found = [t for t in found if not _figurative(doc[t.head], t) and not _negated(doc[t.head])]
         taken = {t.head: t for t in found}
+        for tok in sent:
+            if tok.i not in taken and not in_regions(tok.idx, quotes) and _riot_act(tok):
+                # no word for a demonstration, but its people rioting
+                found.append(_Trigger(tok.i, tok.i + 1, tok.i, "Violent demonstration", 0.85, "phrase"))
         for tok in sent:
             sub = self._verb_object(tok)
             if sub is None or in_regions(tok.idx, quotes):
@@ -599,15 +605,12 @@ class EventDetector:
         """Demonstrators who destroy, storm or block ("protesters stormed the parliament",
         "demonstrators blocked the highway"): violent or destructive, so a riot (ACLED)."""
         for tok in sent:
-            if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
-                continue
-            if not any(a.lemma_.lower() in PROTEST_PEOPLE | PROTESTING for a in _agents(tok)):
-                continue
-            # blocking is a riot only of roads and crossings (coding guide: barricades)
-            blocks = tok.lemma_.lower() in ("block", "blockade", "barricade", "shut")
-            if blocks and not any(o.lemma_.lower() in ROADS for o in tok.subtree):
-                continue
-            return True
+            if _turned_violent(tok) and any(
+                a.lemma_.lower() in PROTEST_PEOPLE | {"march", "gathering"} for a in _agents(tok)
+            ):
+                return True  # "the protest turned violent", "the march descended into chaos"
+            if _riot_act(tok):
+                return True
         return False
 
     def _context_sub(self, sent: SpacySpan) -> str | None:
@@ -744,6 +747,17 @@ class EventDetector:
         confidence = max(rule.get(best, 0.0), group.reading[best], exists) + 0.5 * agree
         return best, round(min(1.0, confidence), 3)
 
+    def _crowd_clash(self, group: _Group) -> bool:
+        """Clashes or scuffles in a short report of a demonstration, with no soldiers or armed
+        group named: the demonstration turned violent ("Thousands marched ... There were scuffles
+        with police"), a riot (coding guide §1), not a battle."""
+        doc = group.sent.doc
+        if not any(doc[t.head].lemma_.lower() in CROWD_CLASH for t in group.triggers):
+            return False
+        if sum(1 for _ in doc.sents) > SNIPPET_SENTENCES or not _names_protest(doc[:]):
+            return False
+        return not self._armed_context(group)
+
     def _armed_context(self, group: _Group) -> bool:
         """Soldiers, militants or a named armed group in the sentence: a rule reading there stands
         against the classifier's doubt ("ISIS executes 3 people on charges of spying")."""
@@ -848,8 +862,9 @@ class EventDetector:
                 return "event"
             # "attacks on aid workers are rising": a statement about many events, not a report of
             # one (a headline's "airstrikes kill 20" is one)
-            if governing_verb(tok).lemma_.lower() in STATE_VERBS:
-                return "generic"
+            verb = governing_verb(tok)
+            if verb.lemma_.lower() in STATE_VERBS and not any(c.dep_ == "expl" for c in verb.children):
+                return "generic"  # but "there were clashes" reports them
         return "event"
 
     @staticmethod
@@ -942,6 +957,8 @@ class EventDetector:
         group.sub, group.score = self.classify(group)
         if group.score <= 0.0 or self._civil_context(group):
             return
+        if group.sub == "Armed clash" and self._crowd_clash(group):
+            group.sub = "Violent demonstration"
         vetoed = False
         if group.reading:
             rule_sub, rule_score = group.sub, group.score
@@ -1439,6 +1456,36 @@ def _negated(tok: Token) -> bool:
 
 def _names_protest(sent: SpacySpan) -> bool:
     return any(t.lemma_.lower() in PROTEST_PEOPLE for t in sent)
+
+
+def _riot_act(tok: Token) -> bool:
+    """Demonstrators or others who take to the streets destroy, storm or block ("supporters
+    blocked the main roads", "students stormed the dean's office")."""
+    if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
+        return False
+    if not any(a.lemma_.lower() in PROTEST_PEOPLE | PROTESTING for a in _agents(tok)):
+        return False
+    # blocking is a riot only of roads and crossings (coding guide: barricades)
+    blocks = tok.lemma_.lower() in ("block", "blockade", "barricade", "shut")
+    return not blocks or any(o.lemma_.lower() in ROADS for o in tok.subtree)
+
+
+def _turned_violent(tok: Token) -> bool:
+    """ "turned (very) violent", "descended into violence": what a gathering became."""
+    lemma = tok.lemma_.lower()
+    if lemma in ("turn", "become", "grow"):
+        return any(
+            c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in ("violent", "ugly")
+            for c in tok.children
+        )
+    if lemma in ("descend", "degenerate", "spiral", "erupt", "turn"):
+        return any(
+            g.lemma_.lower() in ("violence", "chaos", "clash", "riot")
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ == "into"
+            for g in c.children
+        )
+    return False
 
 
 def _names_crowd(span: SpacySpan) -> bool:
