@@ -723,9 +723,17 @@ class EventDetector:
             # classifier's crowd reading of a short sentence gives way to who acted
             combined = {sub: v for sub, v in combined.items() if sub not in CROWD_SUBS}
         best = max(combined, key=lambda sub: combined[sub])
-        if _same_family(group.sub, best) or (
+        if (
+            _same_family(group.sub, best)
             # victims who could not fight back, named by the parse: a clash needs two armed sides
-            group.sub == "Attack" and best == "Armed clash" and group.score >= 0.6
+            or (group.sub == "Attack" and best == "Armed clash" and group.score >= 0.6)
+            # the weapon named ("a landmine attack", "attacked ... with mortars") is the type; the
+            # rules already let a clash named beside it outrank it (coding guide §0)
+            or (
+                best == "Armed clash"
+                and SUB_EVENT_TYPES[group.sub] == "Explosions/Remote violence"
+                and rule.get(group.sub, 0.0) >= 0.85
+            )
         ):
             # what a demonstration became, or whether a place changed hands by fighting, the
             # parse tells (who was violent, who left, what was done to whom) better than the
