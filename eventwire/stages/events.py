@@ -20,7 +20,9 @@ import dataclasses
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 
+from spacy.tokens import Doc as SpacyDoc
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
@@ -181,6 +183,12 @@ RIOT_VERBS = frozenset(
 )
 #: fights that a crowd can have with the police or a rival crowd
 CROWD_CLASH = frozenset(["clash", "scuffle", "confrontation", "skirmish", "brawl", "melee"])
+#: things, not people, as the target of an attack
+PROPERTY_WORDS = frozenset(
+    ["property", "car", "vehicle", "truck", "warehouse", "crop", "livestock"]
+)
+#: people, in numbers
+CROWD_PEOPLE = frozenset(["people", "hundred", "thousand", "dozen", "youth", "man", "crowd"])
 #: what is done to property, not to people: torched, set on fire, smashed, vandalized
 PROPERTY_HARM = frozenset(["torch", "arson", "smash", "vandalize", "vandalise", "burn"])
 #: who demonstrates, besides the words for demonstrators
@@ -378,10 +386,16 @@ class EventDetector:
             i += 1
         found = [t for t in found if not _figurative(doc[t.head], t) and not _negated(doc[t.head])]
         taken = {t.head: t for t in found}
+        rioters = PROTEST_PEOPLE | PROTESTING
+        if _is_snippet(doc) and _names_protest(doc[:]):
+            # in a short report of a demonstration, "hundreds of people" are its people
+            rioters = rioters | CROWD_PEOPLE
         for tok in sent:
-            if tok.i not in taken and not in_regions(tok.idx, quotes) and _riot_act(tok):
+            if tok.i not in taken and not in_regions(tok.idx, quotes) and _riot_act(tok, rioters):
                 # no word for a demonstration, but its people rioting
-                found.append(_Trigger(tok.i, tok.i + 1, tok.i, "Violent demonstration", 0.85, "phrase"))
+                found.append(
+                    _Trigger(tok.i, tok.i + 1, tok.i, "Violent demonstration", 0.85, "phrase")
+                )
         for tok in sent:
             sub = self._verb_object(tok)
             if sub is None or in_regions(tok.idx, quotes):
@@ -636,6 +650,9 @@ class EventDetector:
         if lemma in ("attack", "target", "shoot", "shooting", "open fire", "assault"):
             if target == "civilian":
                 return "Attack", 0.6
+            if target == "property":
+                # "attacks on properties", "attacked parked cars": no one to fight back or be hurt
+                return "Looting/property destruction", 0.55
             return "Armed clash", 0.55
         if lemma == "seize" and target == "civilian":
             return "Abduction/forced disappearance", 0.55
@@ -670,9 +687,7 @@ class EventDetector:
             return False
         span: SpacySpan = group.sent
         doc = span.doc
-        if all(t.kind != "phrase" for t in group.triggers) and (
-            sum(1 for _ in doc.sents) <= SNIPPET_SENTENCES
-        ):
+        if all(t.kind != "phrase" for t in group.triggers) and _is_snippet(doc):
             # "an explosion" named in a short report whose other sentence tells the furnace or
             # the gas tank that blew up: the snippet's sentences tell one story
             span = doc[:]
@@ -734,6 +749,12 @@ class EventDetector:
                 and SUB_EVENT_TYPES[group.sub] == "Explosions/Remote violence"
                 and rule.get(group.sub, 0.0) >= 0.85
             )
+            # a device defused or a missile intercepted: the weapon it names did not go off
+            or (
+                SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
+                and best in rule
+                and any(_disrupts(group.sent.doc[t.head]) for t in group.triggers)
+            )
         ):
             # what a demonstration became, or whether a place changed hands by fighting, the
             # parse tells (who was violent, who left, what was done to whom) better than the
@@ -762,7 +783,7 @@ class EventDetector:
         doc = group.sent.doc
         if not any(doc[t.head].lemma_.lower() in CROWD_CLASH for t in group.triggers):
             return False
-        if sum(1 for _ in doc.sents) > SNIPPET_SENTENCES or not _names_protest(doc[:]):
+        if not _is_snippet(doc) or not _names_protest(doc[:]):
             return False
         return not self._armed_context(group)
 
@@ -871,7 +892,9 @@ class EventDetector:
             # "attacks on aid workers are rising": a statement about many events, not a report of
             # one (a headline's "airstrikes kill 20" is one)
             verb = governing_verb(tok)
-            if verb.lemma_.lower() in STATE_VERBS and not any(c.dep_ == "expl" for c in verb.children):
+            if verb.lemma_.lower() in STATE_VERBS and not any(
+                c.dep_ == "expl" for c in verb.children
+            ):
                 return "generic"  # but "there were clashes" reports them
         return "event"
 
@@ -1359,6 +1382,11 @@ def _forms(tok: Token) -> set[str]:
     return forms
 
 
+def _is_snippet(doc: SpacyDoc) -> bool:
+    """A text of a few sentences (a snippet, a headline and its lead): they tell one story."""
+    return next(islice(doc.sents, SNIPPET_SENTENCES, None), None) is None
+
+
 def _noun_lemmas(span: SpacySpan, tags: tuple[str, ...]) -> set[str]:
     """Lemmas of the words of ``span`` with a part of speech in ``tags``; "fire fighters" and
     "fire officers" are firefighters, not armed men."""
@@ -1466,16 +1494,32 @@ def _names_protest(sent: SpacySpan) -> bool:
     return any(t.lemma_.lower() in PROTEST_PEOPLE for t in sent)
 
 
-def _riot_act(tok: Token) -> bool:
-    """Demonstrators or others who take to the streets destroy, storm or block ("supporters
-    blocked the main roads", "students stormed the dean's office")."""
+def _riot_act(tok: Token, who: frozenset[str] = PROTEST_PEOPLE | PROTESTING) -> bool:
+    """Demonstrators or others who take to the streets (``who``) destroy, storm or block
+    ("supporters blocked the main roads", "students stormed the dean's office")."""
     if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
         return False
-    if not any(a.lemma_.lower() in PROTEST_PEOPLE | PROTESTING for a in _agents(tok)):
+    if not any(a.lemma_.lower() in who for a in _agents(tok)):
         return False
     # blocking is a riot only of roads and crossings (coding guide: barricades)
     blocks = tok.lemma_.lower() in ("block", "blockade", "barricade", "shut")
     return not blocks or any(o.lemma_.lower() in ROADS for o in tok.subtree)
+
+
+#: what makes a weapon fail to go off
+DISRUPT_VERBS = frozenset(
+    ["defuse", "intercept", "dismantle", "neutralize", "neutralise", "foil", "thwart", "disarm"]
+)
+DEVICE_WORDS = frozenset(["ied", "device", "bomb", "mine", "landmine", "explosive"])
+
+
+def _disrupts(tok: Token) -> bool:
+    """ "defused the bomb", "destroyed an explosive device": the weapon did not go off."""
+    if _forms(tok) & DISRUPT_VERBS:
+        return True
+    return tok.lemma_.lower() == "destroy" and any(
+        c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in DEVICE_WORDS for c in tok.children
+    )
 
 
 def _turned_violent(tok: Token) -> bool:
@@ -1491,7 +1535,7 @@ def _turned_violent(tok: Token) -> bool:
             g.lemma_.lower() in ("violence", "chaos", "clash", "riot")
             for c in tok.children
             if c.dep_ == "prep" and c.lower_ == "into"
-            for g in c.children
+            for g in c.subtree
         )
     return False
 
@@ -1522,6 +1566,7 @@ def _target_kind(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "nsubj" and tok.lemma_.lower() == "die":
             candidates.append(c)
+    goods = False
     for cand in candidates:
         for t in cand.subtree:
             lemma = t.lemma_.lower()
@@ -1529,7 +1574,8 @@ def _target_kind(tok: Token) -> str | None:
                 return "civilian"
             if lemma in _LEX.armed_words:
                 return "armed"
-    return None
+            goods = goods or lemma in PROPERTY_WORDS
+    return "property" if goods else None
 
 
 PLACE_NOUNS = frozenset(
