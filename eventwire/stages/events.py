@@ -416,9 +416,10 @@ class EventDetector:
         for verbs, objects, sub in self.lex.verb_objects:
             if lemma not in verbs:
                 continue
-            for child in tok.children:
-                if child.dep_ not in ("dobj", "nsubjpass"):
-                    continue
+            done_to = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+            if tok.dep_ == "acl" and tok.tag_ == "VBN":
+                done_to.append(tok.head)  # "a stash of rockets found in a cave"
+            for child in done_to:
                 heads = [child, *(c for c in child.children if c.dep_ == "conj")]
                 of = [
                     g
@@ -748,6 +749,16 @@ class EventDetector:
                 best == "Armed clash"
                 and SUB_EVENT_TYPES[group.sub] == "Explosions/Remote violence"
                 and rule.get(group.sub, 0.0) >= 0.85
+            )
+            # a violent act or a demonstration the rules name by a specific phrase outranks the
+            # non-violent context the classifier reads around it (coding guide §0); a weapon named
+            # may be one found or seized, which the classifier tells better
+            or (
+                SUB_EVENT_TYPES[best] == "Strategic developments"
+                and best != "Disrupted weapons use"
+                and SUB_EVENT_TYPES[group.sub] != "Strategic developments"
+                and best not in rule
+                and rule.get(group.sub, 0.0) >= 0.8
             )
             # a device defused or a missile intercepted: the weapon it names did not go off
             or (
