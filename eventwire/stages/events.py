@@ -187,6 +187,10 @@ CROWD_CLASH = frozenset(["clash", "scuffle", "confrontation", "skirmish", "brawl
 PROPERTY_WORDS = frozenset(
     ["property", "car", "vehicle", "truck", "warehouse", "crop", "livestock"]
 )
+#: how bad an injury was, when it is serious
+SERIOUS_WORDS = frozenset(
+    ["serious", "seriously", "critical", "critically", "severe", "severely", "grave", "gravely"]
+)
 #: people, in numbers
 CROWD_PEOPLE = frozenset(["people", "hundred", "thousand", "dozen", "youth", "man", "crowd"])
 #: what is done to property, not to people: torched, set on fire, smashed, vandalized
@@ -483,7 +487,10 @@ class EventDetector:
         if phrases:
             return self._rank(phrases, group.sent)
         if generic:
-            return self._decide_generic(generic[0], group.sent)
+            # "raided the village and attacked its people": the trigger that names its target
+            # says most
+            decisions = [self._decide_generic(t, group.sent) for t in generic]
+            return max(decisions, key=lambda d: d[1])
         trig = group.triggers[0]
         return self._decide_casualty(doc[trig.head], group.sent)
 
@@ -567,7 +574,11 @@ class EventDetector:
         """Demonstrators killed, shot or beaten ("two protesters were killed", "police beat a
         demonstrator", "troops opened fire on the marchers"): force causing death or serious
         injury (ACLED: excessive force)."""
-        return self._done_to_protesters(sent, self.lex.death_words | HARM_WORDS)
+        if self._done_to_protesters(sent, self.lex.death_words | HARM_WORDS):
+            return True
+        return any(_serious_injury(tok) for tok in sent) and self._done_to_protesters(
+            sent, self.lex.injury_words
+        )
 
     def _done_to_protesters(self, sent: SpacySpan, verbs: frozenset[str]) -> bool:
         """A word of ``verbs`` whose object or victim is the demonstrators ("detained dozens of
@@ -593,7 +604,13 @@ class EventDetector:
                     child.dep_ == "nsubj" and lemma in ("die", "perish")
                 ):
                     victims.append(child)
-                elif child.dep_ == "prep" and child.lower_ in ("on", "at", "into", "against"):
+                elif child.dep_ == "prep" and child.lower_ in (
+                    "on",
+                    "at",
+                    "into",
+                    "against",
+                    "among",
+                ):
                     victims.extend(c for c in child.children if c.dep_ == "pobj")
             if tok.dep_ in ("amod", "acl") and tok.head.pos_ == "NOUN":
                 victims.append(tok.head)  # "protesters killed by police"
@@ -1475,11 +1492,24 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
         and any(c.dep_ in ("dobj", "ccomp") for c in tok.children)
     ):
         return True  # "the strike demonstrated no regard", "rallied support"
+    if lemma == "engage" and any(
+        c.dep_ == "prep"
+        and c.lower_ == "in"
+        and not any(g.lemma_.lower() in COMBAT_WORDS for g in c.children)
+        for c in tok.children
+    ):
+        return True  # "engaged in talks", "engaging in sexual conduct", not "engaged the enemy"
     return (
         lemma == "fight"
         and any(c.dep_ == "prep" and c.lower_ in ("against", "for") for c in tok.children)
         and tok.pos_ == "NOUN"
     )
+
+
+#: what one engages in when engaging is fighting
+COMBAT_WORDS = frozenset(
+    ["fighting", "fight", "battle", "clash", "combat", "firefight", "gunfight", "exchange", "war"]
+)
 
 
 def _seized_place(tok: Token) -> bool:
@@ -1531,6 +1561,11 @@ def _disrupts(tok: Token) -> bool:
     return tok.lemma_.lower() == "destroy" and any(
         c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in DEVICE_WORDS for c in tok.children
     )
+
+
+def _serious_injury(tok: Token) -> bool:
+    """ "seriously wounded", "critical injuries": harm ACLED counts as excessive force."""
+    return tok.lemma_.lower() in SERIOUS_WORDS and tok.dep_ in ("amod", "advmod")
 
 
 def _turned_violent(tok: Token) -> bool:
