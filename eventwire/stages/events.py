@@ -495,6 +495,11 @@ class EventDetector:
         return self._decide_casualty(doc[trig.head], group.sent)
 
     def _rank(self, triggers: list[_Trigger], sent: SpacySpan) -> tuple[str, float]:
+        for t in triggers:
+            if t.sub in TERRITORY_SUBS and _captive(sent.doc[t.head]):
+                # "captured a senior commander": people taken, not a place (coding guide §1)
+                state = _state_agent(sent.doc[t.head])
+                t.sub = "Arrests" if state else "Abduction/forced disappearance"
         subs = {t.sub for t in triggers}
         if subs & DEMONSTRATION_SUBS:
             demo = self._demonstration(triggers, sent)
@@ -1468,6 +1473,12 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
     lemma = tok.lemma_.lower()
     if lemma == "riot" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ == "NOUN":
         return True  # "riot police", "riot gear": the force, not a riot
+    if (
+        trig.kind == "phrase"
+        and tok.dep_ in ("compound", "amod", "nmod")
+        and tok.head.lemma_.lower() in WEAPON_HOLDERS
+    ):
+        return True  # "missile tests", "a chemical weapons facility": the weapon, not its use
     if lemma in ("explosion", "blast") and any(
         c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
     ):
@@ -1506,10 +1517,87 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
     )
 
 
+#: what a weapon's name modifies when it tells no use of the weapon
+WEAPON_HOLDERS = frozenset(
+    [
+        "test",
+        "programme",
+        "program",
+        "development",
+        "factory",
+        "facility",
+        "plant",
+        "site",
+        "stockpile",
+        "technology",
+        "vehicle",
+        "pact",
+        "treaty",
+        "ban",
+        "sanction",
+        "inspector",
+        "expert",
+        "research",
+        "capability",
+        "export",
+        "sale",
+        "shield",
+        "convention",
+        "arsenal",
+    ]
+)
 #: what one engages in when engaging is fighting
 COMBAT_WORDS = frozenset(
     ["fighting", "fight", "battle", "clash", "combat", "firefight", "gunfight", "exchange", "war"]
 )
+
+
+#: people one captures, as against places
+CAPTIVE_WORDS = frozenset(
+    [
+        "commander",
+        "leader",
+        "soldier",
+        "fighter",
+        "militant",
+        "official",
+        "member",
+        "chief",
+        "officer",
+        "spy",
+        "suspect",
+        "rebel",
+        "insurgent",
+        "man",
+        "woman",
+        "civilian",
+        "pilot",
+        "journalist",
+        "hostage",
+        "prisoner",
+        "policeman",
+        "jihadist",
+        "terrorist",
+        "person",
+    ]
+)
+#: the state's forces, who arrest rather than abduct
+STATE_WORDS = frozenset(["army", "troop", "soldier", "police", "military", "force", "security"])
+
+
+def _captive(tok: Token) -> bool:
+    """The verb's object is a person ("captured a senior commander", "seized two spies")."""
+    if tok.lemma_.lower() not in ("capture", "seize", "take", "catch"):
+        return False
+    for child in tok.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return child.ent_type_ == "PERSON" or child.lemma_.lower() in CAPTIVE_WORDS
+    return False
+
+
+def _state_agent(verb: Token) -> bool:
+    """The one who acted is the state's forces ("the army captured ...")."""
+    return any(t.lemma_.lower() in STATE_WORDS for a in _agents(verb) for t in a.subtree)
 
 
 def _seized_place(tok: Token) -> bool:
