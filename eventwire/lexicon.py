@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,8 +40,12 @@ class Lexicon:
     modal_nouns: frozenset[str]
 
 
+#: a hyphen inside a word, which spaCy's tokenizer splits off ("cease-fire" -> cease - fire)
+_INFIX_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
+
+
 def _lemmas(phrase: str) -> tuple[str, ...]:
-    return tuple(phrase.lower().split())
+    return tuple(_INFIX_HYPHEN.sub(" - ", phrase.lower()).split())
 
 
 @lru_cache(maxsize=1)
