@@ -1028,7 +1028,10 @@ class EventDetector:
             rule_sub, rule_score = group.sub, group.score
             group.sub, group.score = self._arbitrate(group)
             if group.score <= 0.0:
-                if not self._armed_context(group):
+                # soldiers named beside a non-violent development (troops helping flood victims)
+                # do not make it one
+                peaceful = SUB_EVENT_TYPES[rule_sub] == "Strategic developments"
+                if peaceful or not self._armed_context(group):
                     vetoed = True  # kept only if it tells more of an event already found
                 group.sub, group.score = rule_sub, rule_score
         head = sp[group.triggers[0].head]
@@ -1479,6 +1482,10 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
         and tok.head.lemma_.lower() in WEAPON_HOLDERS
     ):
         return True  # "missile tests", "a chemical weapons facility": the weapon, not its use
+    if lemma == "barricade" and any(
+        c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in tok.children
+    ):
+        return True  # a gunman who barricaded himself in a house
     if lemma in ("explosion", "blast") and any(
         c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
     ):
