@@ -45,16 +45,18 @@ CORPUS_DIR = DATA_DIR / "training"
 #: neutral background sentences (one a line) attached to training snippets; see ``augment``
 CONTEXT_PATH = CORPUS_DIR / "context.txt"
 #: bumped whenever the features change, so an old model file is refused rather than misread
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _DIGIT = re.compile(r"[0-9]")
 _SPACE = re.compile(r"\s+")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
 
 def normalize(text: str) -> str:
-    """Lower case, every digit as 0 (a count's size is not a type cue), one space between words."""
-    return _SPACE.sub(" ", _DIGIT.sub("0", text.lower())).strip()
+    """Lower case, every digit as 0 (a count's size is not a type cue), one space between words,
+    hyphenated words joined ("cease-fire" reads as "ceasefire", not as "cease" and "fire")."""
+    return _SPACE.sub(" ", _HYPHEN.sub("", _DIGIT.sub("0", text.lower()))).strip()
 
 
 def features(text: str) -> tuple[list[str], list[str]]:

@@ -172,3 +172,8 @@ def test_corpus_covers_every_label() -> None:
     texts = [item["text"].strip().lower() for item in items]
     assert len(texts) == len(set(texts)), "duplicate snippets in the corpus"
     assert len(read_context()) >= 20
+
+
+def test_hyphenated_words_read_as_one() -> None:
+    assert normalize("A cease-fire took hold") == "a ceasefire took hold"
+    assert normalize("20-30 dead") == "00-00 dead"

@@ -782,6 +782,11 @@ class EventDetector:
                 and best not in rule
                 and rule.get(group.sub, 0.0) >= 0.8
             )
+            # people captured, not a place: the parse saw whom
+            or (
+                best in TERRITORY_SUBS
+                and any(_captive(group.sent.doc[t.head]) for t in group.triggers)
+            )
             # a device defused or a missile intercepted: the weapon it names did not go off
             or (
                 SUB_EVENT_TYPES[best] == "Explosions/Remote violence"

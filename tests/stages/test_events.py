@@ -379,3 +379,146 @@ def test_an_armed_group_does_not_riot(run, text: str) -> None:
         "Violent demonstration",
         "Peaceful protest",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Hundreds of students held a rally outside the education ministry on Monday.",
+            "Peaceful protest",
+        ),
+        (
+            "Demonstrations against the new land law were held in several towns on Friday.",
+            "Peaceful protest",
+        ),
+        (
+            "Nurses marched through the city on Saturday to demand back pay. "
+            "There were scuffles near the town hall and one marcher was hurt.",
+            "Violent demonstration",
+        ),
+        (
+            "The protest outside the ministry turned very violent on Monday.",
+            "Violent demonstration",
+        ),
+        (
+            "A march by opposition supporters descended into violence in the capital.",
+            "Violent demonstration",
+        ),
+        (
+            "Opposition supporters blocked the main roads of the capital with burning tyres.",
+            "Violent demonstration",
+        ),
+        (
+            "Hundreds of farmers protested against the new dam on Monday. "
+            "Hundreds of people blocked the road leading to the construction site.",
+            "Violent demonstration",
+        ),
+        (
+            "Several demonstrators were seriously injured when police suppressed the march.",
+            "Excessive force against protesters",
+        ),
+    ],
+)
+def test_demonstrations_held_turning_violent_or_seriously_harmed(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The militant group took credit for the bombing of the bus station.",
+        "Local officials said rebel fighters are suspected of the ambush on the convoy.",
+        "The government denied that its jets had bombed the village last week.",
+    ],
+)
+def test_claims_and_denials_of_responsibility_are_no_event(run, text: str) -> None:
+    assert run(text).events == []
+
+
+def test_according_to_names_a_source_not_an_accord(run) -> None:
+    doc = run("According to local officials, the market reopened on Monday.")
+    assert all(e.sub_event_type != "Agreement" for e in doc.events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A furnace exploded at a steel plant on Thursday, injuring eight workers. "
+        "The explosion also damaged two buildings nearby, police said.",
+        "Gas tanks exploded during a fire in a garage. When the explosion occurred, "
+        "fire fighters pulled two dogs from the house.",
+    ],
+)
+def test_an_accident_told_over_a_short_report_is_no_event(run, text: str) -> None:
+    assert run(text).events == []
+
+
+def test_cars_torched_with_no_crowd_named_are_property_destruction(run) -> None:
+    doc = run("Unidentified men torched five cars parked outside the mayor's house overnight.")
+    assert doc.events and doc.events[0].sub_event_type == "Looting/property destruction"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Gunmen attacked a farming community at dawn, killing seven people.",
+            "Attack",
+        ),
+        (
+            "Armed men raided the village and attacked the local population.",
+            "Attack",
+        ),
+        (
+            "Two soldiers were wounded in a landmine attack by rebels in the hills.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Militants attacked an army post on the edge of the city with mortars.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Soldiers destroyed an improvised explosive device found on the main road.",
+            "Disrupted weapons use",
+        ),
+        ("The army captured a senior rebel commander in the north.", "Arrests"),
+        (
+            "Rebels have taken over three villages in the district.",
+            "Non-state actor overtakes territory",
+        ),
+        ("The armed group formed a new brigade in the east.", "Change to group/activity"),
+        (
+            "Government troops pulled back from the outskirts of the city.",
+            "Change to group/activity",
+        ),
+        (
+            "Residents said they were attacked with poisonous gas, and two children died.",
+            "Chemical weapon",
+        ),
+    ],
+)
+def test_the_rules_name_the_type_the_classifier_misses(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council condemned the latest ballistic missile tests and called for restraint.",
+        "Soldiers helped evacuate families from flooded villages after days of heavy rain.",
+        "A robber barricaded himself inside a shop after the police chased him.",
+        "The two leaders engaged in talks on trade on Tuesday.",
+    ],
+)
+def test_weapons_troops_and_barricades_that_tell_no_event(run, text: str) -> None:
+    assert run(text).events == []
+
+
+def test_a_hyphenated_trigger_is_found(run) -> None:
+    doc = run("A cease-fire between the army and the rebels took effect on Monday.")
+    assert doc.events and doc.events[0].sub_event_type == "Agreement"
