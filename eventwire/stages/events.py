@@ -761,43 +761,13 @@ class EventDetector:
             # classifier's crowd reading of a short sentence gives way to who acted
             combined = {sub: v for sub, v in combined.items() if sub not in CROWD_SUBS}
         best = max(combined, key=lambda sub: combined[sub])
-        if (
-            _same_family(group.sub, best)
-            # victims who could not fight back, named by the parse: a clash needs two armed sides
-            or (group.sub == "Attack" and best == "Armed clash" and group.score >= 0.6)
-            # the weapon named ("a landmine attack", "attacked ... with mortars") is the type; the
-            # rules already let a clash named beside it outrank it (coding guide §0)
-            or (
-                best == "Armed clash"
-                and SUB_EVENT_TYPES[group.sub] == "Explosions/Remote violence"
-                and rule.get(group.sub, 0.0) >= 0.85
-            )
-            # a violent act or a demonstration the rules name by a specific phrase outranks the
-            # non-violent context the classifier reads around it (coding guide §0); a weapon named
-            # may be one found or seized, which the classifier tells better
-            or (
-                SUB_EVENT_TYPES[best] == "Strategic developments"
-                and best != "Disrupted weapons use"
-                and SUB_EVENT_TYPES[group.sub] != "Strategic developments"
-                and best not in rule
-                and rule.get(group.sub, 0.0) >= 0.8
-            )
-            # people captured, not a place: the parse saw whom
-            or (
-                best in TERRITORY_SUBS
-                and any(_captive(group.sent.doc[t.head]) for t in group.triggers)
-            )
-            # a device defused or a missile intercepted: the weapon it names did not go off
-            or (
-                SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
-                and best in rule
-                and any(_disrupts(group.sent.doc[t.head]) for t in group.triggers)
-            )
-        ):
+        if self._rules_decide(group, best, rule):
             # what a demonstration became, or whether a place changed hands by fighting, the
             # parse tells (who was violent, who left, what was done to whom) better than the
             # words around it
             best = group.sub
+        if best in ("Government regains territory", "Non-state actor overtakes territory"):
+            best = _territory_taker(group) or best
         # that there is an event at all, the rules' trigger says louder than which type it is
         support = max(
             group.reading[sub] + VETO_RULE_WEIGHT * rule[sub]
@@ -824,6 +794,59 @@ class EventDetector:
         if not _is_snippet(doc) or not _names_protest(doc[:]):
             return False
         return not self._armed_context(group)
+
+    def _rules_decide(self, group: _Group, best: str, rule: dict[str, float]) -> bool:
+        """Where the rules' reading of the parse (who did what to whom, with what) beats the
+        classifier's reading of the words: neighbouring types the parse tells apart."""
+        sub = group.sub
+        doc = group.sent.doc
+        heads = [doc[t.head] for t in group.triggers]
+        specific = rule.get(sub, 0.0)
+        if _same_family(sub, best):
+            return True
+        if best == "Armed clash":
+            # victims who could not fight back, or an act done to them by name ("abducted",
+            # "executed"): a clash needs two armed sides
+            if sub == "Attack" and group.score >= 0.6:
+                return True
+            if SUB_EVENT_TYPES[sub] == "Violence against civilians" and specific >= 0.8:
+                return True
+            # the weapon named ("a landmine attack", "attacked ... with mortars") is the type; the
+            # rules already let a clash named beside it outrank it (coding guide §0)
+            if SUB_EVENT_TYPES[sub] == "Explosions/Remote violence" and specific >= 0.85:
+                return True
+        # the agent decides, not the delivery: shells carrying poison gas (coding guide §1)
+        if (
+            sub == "Chemical weapon"
+            and specific >= 0.9
+            and SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
+        ):
+            return True
+        # a violent act or a demonstration the rules name by a specific phrase outranks the
+        # non-violent context the classifier reads around it (coding guide §0); a weapon named
+        # may be one found or seized, which the classifier tells better
+        if (
+            SUB_EVENT_TYPES[best] == "Strategic developments"
+            and best != "Disrupted weapons use"
+            and SUB_EVENT_TYPES[sub] != "Strategic developments"
+            and best not in rule
+            and specific >= 0.8
+        ):
+            return True
+        # people captured, not a place: the parse saw whom
+        if best in TERRITORY_SUBS and any(_captive(h) for h in heads):
+            return True
+        # a device defused or a missile intercepted: the weapon it names did not go off
+        if (
+            SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
+            and best in rule
+            and any(_disrupts(h) for h in heads)
+        ):
+            return True
+        # a mob where no one demonstrates is no riot of demonstrators
+        return (
+            sub == "Mob violence" and best == "Violent demonstration" and not _names_protest(doc[:])
+        )
 
     def _armed_context(self, group: _Group) -> bool:
         """Soldiers, militants or a named armed group in the sentence: a rule reading there stands
@@ -1610,6 +1633,29 @@ def _captive(tok: Token) -> bool:
 def _state_agent(verb: Token) -> bool:
     """The one who acted is the state's forces ("the army captured ...")."""
     return any(t.lemma_.lower() in STATE_WORDS for a in _agents(verb) for t in a.subtree)
+
+
+#: the government's own forces, as takers of a place
+GOVERNMENT_WORDS = frozenset(["army", "troop", "soldier", "military", "government", "regime"])
+#: armed groups that are not the state's
+NON_STATE_WORDS = frozenset(
+    ["rebel", "militant", "insurgent", "militia", "jihadist", "terrorist", "separatist"]
+)
+
+
+def _territory_taker(group: _Group) -> str | None:
+    """Who took the place decides between the two territory battles (coding guide §1): the
+    government's forces regain it, rebels or militias overtake it; None when the sentence does
+    not tell."""
+    doc = group.sent.doc
+    words: set[str] = set()
+    for trig in group.triggers:
+        for agent in _agents(governing_verb(doc[trig.head])):
+            words |= {t.lemma_.lower() for t in agent.subtree}
+    state, other = bool(words & GOVERNMENT_WORDS), bool(words & NON_STATE_WORDS)
+    if state == other:
+        return None
+    return "Government regains territory" if state else "Non-state actor overtakes territory"
 
 
 def _seized_place(tok: Token) -> bool:

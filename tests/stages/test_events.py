@@ -522,3 +522,34 @@ def test_weapons_troops_and_barricades_that_tell_no_event(run, text: str) -> Non
 def test_a_hyphenated_trigger_is_found(run) -> None:
     doc = run("A cease-fire between the army and the rebels took effect on Monday.")
     assert doc.events and doc.events[0].sub_event_type == "Agreement"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Rebels recaptured the town of Dorsa from government troops on Sunday.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "The army seized the town of Dorsa from the rebels on Sunday.",
+            "Government regains territory",
+        ),
+        (
+            "Militants fired mortar shells filled with chlorine gas at the village.",
+            "Chemical weapon",
+        ),
+        (
+            "Six border guards were abducted by gunmen near the frontier on Monday.",
+            "Abduction/forced disappearance",
+        ),
+        (
+            "A mob of looters ransacked shops in the market while police looked on.",
+            "Mob violence",
+        ),
+    ],
+)
+def test_who_took_what_and_with_which_agent_decides(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
