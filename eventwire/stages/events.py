@@ -815,6 +815,10 @@ class EventDetector:
             # rules already let a clash named beside it outrank it (coding guide §0)
             if SUB_EVENT_TYPES[sub] == "Explosions/Remote violence" and specific >= 0.85:
                 return True
+            # prisoners exchanged, weapons seized, a base set up: with no word of fighting in
+            # the mention, the fighters named around it do not make it a battle
+            if SUB_EVENT_TYPES[sub] == "Strategic developments" and specific >= 0.8:
+                return True
         # the agent decides, not the delivery: shells carrying poison gas (coding guide §1)
         if (
             sub == "Chemical weapon"

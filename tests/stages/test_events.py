@@ -547,6 +547,10 @@ def test_a_hyphenated_trigger_is_found(run) -> None:
             "A mob of looters ransacked shops in the market while police looked on.",
             "Mob violence",
         ),
+        (
+            "Government soldiers and rebel fighters exchanged prisoners near the front line.",
+            "Agreement",
+        ),
     ],
 )
 def test_who_took_what_and_with_which_agent_decides(run, text: str, sub: str) -> None:
