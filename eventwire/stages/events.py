@@ -191,6 +191,8 @@ PROPERTY_WORDS = frozenset(
 SERIOUS_WORDS = frozenset(
     ["serious", "seriously", "critical", "critically", "severe", "severely", "grave", "gravely"]
 )
+#: what turns violent when a demonstration does
+GATHERINGS = frozenset(["march", "gathering", "situation", "demo", "event"])
 #: people, in numbers
 CROWD_PEOPLE = frozenset(["people", "hundred", "thousand", "dozen", "youth", "man", "crowd"])
 #: what is done to property, not to people: torched, set on fire, smashed, vandalized
@@ -390,6 +392,15 @@ class EventDetector:
             i += 1
         found = [t for t in found if not _figurative(doc[t.head], t) and not _negated(doc[t.head])]
         taken = {t.head: t for t in found}
+        if any(_enters_place(tok) for tok in sent) and self._without_fighting([], sent):
+            # "the fighters entered the town and met no resistance": no trigger names the
+            # taking, the entry and the missing fight do
+            for tok in (t for t in sent if _enters_place(t) and t.i not in taken):
+                found.append(
+                    _Trigger(
+                        tok.i, tok.i + 1, tok.i, "Non-violent transfer of territory", 0.9, "phrase"
+                    )
+                )
         rioters = PROTEST_PEOPLE | PROTESTING
         if _is_snippet(doc) and _names_protest(doc[:]):
             # in a short report of a demonstration, "hundreds of people" are its people
@@ -573,6 +584,8 @@ class EventDetector:
                 t.lemma_.lower() in FIGHT_WORDS for t in tok.subtree
             ):
                 return True
+            if tok.lemma_.lower() in FIGHT_WORDS and _denied(tok):
+                return True  # "met no resistance", "had not encountered any resistance"
         return False
 
     def _protesters_harmed(self, sent: SpacySpan) -> bool:
@@ -642,8 +655,10 @@ class EventDetector:
         """Demonstrators who destroy, storm or block ("protesters stormed the parliament",
         "demonstrators blocked the highway"): violent or destructive, so a riot (ACLED)."""
         for tok in sent:
-            if _turned_violent(tok) and any(
-                a.lemma_.lower() in PROTEST_PEOPLE | {"march", "gathering"} for a in _agents(tok)
+            agents = _agents(tok)
+            if _turned_violent(tok) and (
+                not agents  # the parse lost the subject of a sentence about a demonstration
+                or any(a.lemma_.lower() in PROTEST_PEOPLE | GATHERINGS for a in agents)
             ):
                 return True  # "the protest turned violent", "the march descended into chaos"
             if _riot_act(tok):
@@ -1711,6 +1726,30 @@ def _disrupts(tok: Token) -> bool:
     return tok.lemma_.lower() == "destroy" and any(
         c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in DEVICE_WORDS for c in tok.children
     )
+
+
+def _denied(tok: Token) -> bool:
+    """ "no resistance", "did not meet any resistance": the word is said not to have happened."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    verb = tok.head
+    return tok.dep_ in ("dobj", "nsubjpass", "attr") and any(c.dep_ == "neg" for c in verb.children)
+
+
+def _enters_place(tok: Token) -> bool:
+    """ "entered the town", "moved into Kesra": coming into a place."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ != "VERB" or lemma not in ("enter", "move", "march"):
+        return False
+    places = [c for c in tok.children if c.dep_ == "dobj" and lemma == "enter"]
+    places += [
+        g
+        for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in ("into", "in")
+        for g in c.children
+        if g.dep_ == "pobj"
+    ]
+    return any(p.ent_type_ in ("GPE", "LOC", "FAC") or p.lemma_.lower() in TERRAIN for p in places)
 
 
 def _serious_injury(tok: Token) -> bool:

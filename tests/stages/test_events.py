@@ -275,6 +275,8 @@ def test_an_accidental_explosion_is_no_event(run) -> None:
     [
         "Rebels entered the town of Kesh on Sunday after government troops pulled out overnight.",
         "Militia fighters took control of the border crossing without any resistance.",
+        "The rebels entered the city on Monday and did not encounter any resistance.",
+        "Militia fighters entered the town before dawn and met no resistance.",
     ],
 )
 def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(run, text: str) -> None:
@@ -403,6 +405,11 @@ def test_an_armed_group_does_not_riot(run, text: str) -> None:
         ),
         (
             "A march by opposition supporters descended into violence in the capital.",
+            "Violent demonstration",
+        ),
+        (
+            "Police fired tear gas at hundreds of demonstrators as the rally descended into one "
+            "of the worst outbreaks of violence in years.",
             "Violent demonstration",
         ),
         (
