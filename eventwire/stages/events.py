@@ -1263,6 +1263,8 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
     """
     chain = [tok, *ancestors(tok, limit=8)]
     for n, node in enumerate(chain):
+        if n > 0 and _told_as_fact(chain[n - 1]):
+            break  # "police will investigate after five people were killed": that happened
         for child in node.children:
             if child.dep_ in ("aux", "auxpass") and child.lower_ in lex.modal_aux:
                 return True
@@ -1301,6 +1303,18 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
 
 #: what one claims, takes or denies for an event ("claimed responsibility for the attack")
 CLAIM_NOUNS = frozenset(["credit", "responsibility", "blame"])
+#: what introduces a clause told as fact whatever the main clause's mood
+FACT_MARKERS = frozenset(["after", "when", "since", "because", "following"])
+
+
+def _told_as_fact(node: Token) -> bool:
+    """An "after ..." or "when ..." clause or phrase: it tells what happened, not what is planned
+    or threatened in the clause it hangs on."""
+    if node.dep_ == "advcl":
+        return any(c.dep_ == "mark" and c.lower_ in FACT_MARKERS for c in node.children)
+    return node.dep_ == "prep" and node.lower_ in FACT_MARKERS
+
+
 BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
 
 

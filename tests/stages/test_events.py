@@ -564,3 +564,12 @@ def test_who_took_what_and_with_which_agent_decides(run, text: str, sub: str) ->
     doc = run(text)
     assert doc.events, f"no event in {text!r}"
     assert doc.events[0].sub_event_type == sub
+
+
+def test_what_happened_before_a_vow_or_a_plan_is_an_event(run) -> None:
+    doc = run(
+        "The governor vowed a full investigation after five villagers were murdered by gunmen."
+    )
+    assert doc.events and doc.events[0].event_type == "Violence against civilians"
+    # the plan itself stays hypothetical
+    assert run("The rebels threatened to attack the base after the deadline.").events == []
