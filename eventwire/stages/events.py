@@ -1719,7 +1719,13 @@ def _riot_act(tok: Token, who: frozenset[str] = PROTEST_PEOPLE | PROTESTING) -> 
     ("supporters blocked the main roads", "students stormed the dean's office")."""
     if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
         return False
-    if not any(a.lemma_.lower() in who for a in _agents(tok)):
+    agents = _agents(tok)
+    verb = tok
+    while not agents and verb.dep_ == "xcomp":
+        # "demonstrators trying to block the entrance": the subject of the verb it completes
+        verb = verb.head
+        agents = [verb.head] if verb.dep_ in ("acl", "relcl") else _agents(verb)
+    if not any(a.lemma_.lower() in who for a in agents):
         return False
     # blocking is a riot only of roads and crossings (coding guide: barricades)
     blocks = tok.lemma_.lower() in ("block", "blockade", "barricade", "shut")

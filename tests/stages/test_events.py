@@ -422,6 +422,10 @@ def test_an_armed_group_does_not_riot(run, text: str) -> None:
             "Violent demonstration",
         ),
         (
+            "Protesters attempted to storm the parliament building on Monday.",
+            "Violent demonstration",
+        ),
+        (
             "Several demonstrators were seriously injured when police suppressed the march.",
             "Excessive force against protesters",
         ),
