@@ -330,6 +330,8 @@ class _Group:
     #: the classifier's reading of the sentence: ACLED sub-type -> probability, and P(no event)
     reading: dict[str, float] = field(default_factory=dict)
     no_event: float = 0.0
+    #: found by the classifier alone, with no trigger from the lexicon
+    alone: bool = False
 
 
 class EventDetector:
@@ -721,8 +723,8 @@ class EventDetector:
         """A disaster, accident, crime or diplomatic row told with no armed actor (§2): an
         explosion at a chemical plant, smugglers intercepted, diplomats expelled. A demonstration
         is one whatever it is about ("protests over a road accident")."""
-        if SUB_EVENT_TYPES[group.sub] in DEMONSTRATION_TYPES:
-            return False
+        if SUB_EVENT_TYPES[group.sub] in DEMONSTRATION_TYPES and not group.alone:
+            return False  # but the classifier's riot in a story of a hacked website is none
         span: SpacySpan = group.sent
         doc = span.doc
         if all(t.kind != "phrase" for t in group.triggers) and _is_snippet(doc):
@@ -917,7 +919,8 @@ class EventDetector:
             return []
         if any(c.dep_ == "dobj" and c.lemma_.lower() in CLAIM_NOUNS for c in root.children):
             return []  # "took credit for ...": who did it, told of an event already known
-        return [_Group([_Trigger(root.i, root.i + 1, root.i, best, reading[best], "phrase")], sent)]
+        trigger = _Trigger(root.i, root.i + 1, root.i, best, reading[best], "phrase")
+        return [_Group([trigger], sent, alone=True)]
 
     # -- aggregates and plural references -----------------------------------------------------
     def plural_status(self, group: _Group) -> str:

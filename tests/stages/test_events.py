@@ -524,6 +524,8 @@ def test_the_rules_name_the_type_the_classifier_misses(run, text: str, sub: str)
         "Soldiers helped evacuate families from flooded villages after days of heavy rain.",
         "A robber barricaded himself inside a shop after the police chased him.",
         "The two leaders engaged in talks on trade on Tuesday.",
+        "A man suspected of repeatedly attacking the website of a party leader has been "
+        "identified by police.",
     ],
 )
 def test_weapons_troops_and_barricades_that_tell_no_event(run, text: str) -> None:
