@@ -727,7 +727,11 @@ class EventDetector:
             return False  # but the classifier's riot in a story of a hacked website is none
         span: SpacySpan = group.sent
         doc = span.doc
-        if all(t.kind != "phrase" for t in group.triggers) and _is_snippet(doc):
+        if (
+            all(t.kind != "phrase" for t in group.triggers)
+            and _is_snippet(doc)
+            and self._context_sub(span) is None
+        ):
             # "an explosion" named in a short report whose other sentence tells the furnace or
             # the gas tank that blew up: the snippet's sentences tell one story
             span = doc[:]

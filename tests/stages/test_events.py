@@ -579,3 +579,11 @@ def test_what_happened_before_a_vow_or_a_plan_is_an_event(run) -> None:
     assert doc.events and doc.events[0].event_type == "Violence against civilians"
     # the plan itself stays hypothetical
     assert run("The rebels threatened to attack the base after the deadline.").events == []
+
+
+def test_a_bomb_told_beside_a_factory_is_still_an_event(run) -> None:
+    doc = run(
+        "A bomb exploded in the market on Monday, killing two people. "
+        "The blast also damaged a nearby factory."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Remote explosive/landmine/IED"]
