@@ -193,6 +193,8 @@ SERIOUS_WORDS = frozenset(
 )
 #: what turns violent when a demonstration does
 GATHERINGS = frozenset(["march", "gathering", "situation", "demo", "event"])
+#: who take a side in the streets
+PARTISANS = frozenset(["supporter", "activist", "youth", "partisan"])
 #: people, in numbers
 CROWD_PEOPLE = frozenset(["people", "hundred", "thousand", "dozen", "youth", "man", "crowd"])
 #: what is done to property, not to people: torched, set on fire, smashed, vandalized
@@ -403,12 +405,20 @@ class EventDetector:
                         tok.i, tok.i + 1, tok.i, "Non-violent transfer of territory", 0.9, "phrase"
                     )
                 )
-        rioters = PROTEST_PEOPLE | PROTESTING
-        if _is_snippet(doc) and _names_protest(doc[:]):
+        # partisans who block roads or storm offices riot (coding guide §1); residents or
+        # farmers who attack someone are a mob, unless the report is of a demonstration
+        rioters = PROTEST_PEOPLE | PARTISANS
+        demonstration = _is_snippet(doc) and _names_protest(doc[:])
+        if demonstration:
             # in a short report of a demonstration, "hundreds of people" are its people
-            rioters = rioters | CROWD_PEOPLE
+            rioters = rioters | PROTESTING | CROWD_PEOPLE
         for tok in sent:
-            if tok.i not in taken and not in_regions(tok.idx, quotes) and _riot_act(tok, rioters):
+            if (
+                tok.i not in taken
+                and not in_regions(tok.idx, quotes)
+                and (demonstration or tok.lemma_.lower() != "attack")
+                and _riot_act(tok, rioters)
+            ):
                 # no word for a demonstration, but its people rioting
                 found.append(
                     _Trigger(tok.i, tok.i + 1, tok.i, "Violent demonstration", 0.85, "phrase")
