@@ -195,6 +195,9 @@ SERIOUS_WORDS = frozenset(
 GATHERINGS = frozenset(["march", "gathering", "situation", "demo", "event"])
 #: who take a side in the streets
 PARTISANS = frozenset(["supporter", "activist", "youth", "partisan"])
+#: police lines and barriers that demonstrators breach ("broke through the cordon")
+BARRIERS = frozenset(["fence", "barrier", "cordon", "barricade", "gate", "line"])
+BREACH_VERBS = frozenset(["remove", "break", "push", "breach", "force", "dismantle", "knock"])
 #: people, in numbers
 CROWD_PEOPLE = frozenset(["people", "hundred", "thousand", "dozen", "youth", "man", "crowd"])
 #: what is done to property, not to people: torched, set on fire, smashed, vandalized
@@ -1734,7 +1737,12 @@ def _names_protest(sent: SpacySpan) -> bool:
 def _riot_act(tok: Token, who: frozenset[str] = PROTEST_PEOPLE | PROTESTING) -> bool:
     """Demonstrators or others who take to the streets (``who``) destroy, storm or block
     ("supporters blocked the main roads", "students stormed the dean's office")."""
-    if tok.pos_ != "VERB" or not _forms(tok) & RIOT_VERBS:
+    if tok.pos_ != "VERB":
+        return False
+    breach = tok.lemma_.lower() in BREACH_VERBS and any(
+        o.lemma_.lower() in BARRIERS for o in tok.subtree
+    )
+    if not breach and not _forms(tok) & RIOT_VERBS:
         return False
     agents = _agents(tok)
     verb = tok
