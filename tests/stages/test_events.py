@@ -426,6 +426,10 @@ def test_an_armed_group_does_not_riot(run, text: str) -> None:
             "Violent demonstration",
         ),
         (
+            "Protesters broke through the police cordon outside the parliament on Sunday.",
+            "Violent demonstration",
+        ),
+        (
             "Several demonstrators were seriously injured when police suppressed the march.",
             "Excessive force against protesters",
         ),
