@@ -794,6 +794,9 @@ class EventDetector:
             # rebels or soldiers who attack do not riot or protest (coding guide §1): the
             # classifier's crowd reading of a short sentence gives way to who acted
             combined = {sub: v for sub, v in combined.items() if sub not in CROWD_SUBS}
+        if group.sub not in DEMONSTRATION_SUBS and not _names_demonstration(group.sent.doc[:]):
+            # a demonstration needs demonstrators: "clashes broke out in the town" names none
+            combined = {sub: v for sub, v in combined.items() if sub not in DEMONSTRATION_SUBS}
         best = max(combined, key=lambda sub: combined[sub])
         if self._rules_decide(group, best, rule):
             # what a demonstration became, or whether a place changed hands by fighting, the
@@ -1818,6 +1821,21 @@ def _turned_violent(tok: Token) -> bool:
             for g in c.subtree
         )
     return False
+
+
+#: words that tell a demonstration, besides those for its people
+DEMONSTRATION_WORDS = frozenset(
+    ["protest", "demonstrate", "riot", "rioter", "march", "rally", "picket", "sit", "vigil"]
+)
+
+
+def _names_demonstration(span: SpacySpan) -> bool:
+    """A demonstration or its people are named ("protesters", "rallied", "a human chain")."""
+    return any(
+        _forms(t) & (PROTEST_PEOPLE | DEMONSTRATION_WORDS | {"activist"})
+        or (t.lower_ == "chain" and any(c.lower_ == "human" for c in t.children))
+        for t in span
+    )
 
 
 def _names_crowd(span: SpacySpan) -> bool:

@@ -591,3 +591,12 @@ def test_a_bomb_told_beside_a_factory_is_still_an_event(run) -> None:
         "The blast also damaged a nearby factory."
     )
     assert [e.sub_event_type for e in doc.events] == ["Remote explosive/landmine/IED"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Clashes broke out in the town.", "Clashes broke out in the town on Friday, residents said."],
+)
+def test_a_demonstration_needs_demonstrators(run, text: str) -> None:
+    doc = run(text)
+    assert doc.events and doc.events[0].sub_event_type == "Armed clash"
