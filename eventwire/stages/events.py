@@ -754,6 +754,8 @@ class EventDetector:
         # the police are in every crime story: only soldiers and armed groups make it political
         if not lemmas & self.lex.non_event_words or lemmas & (self.lex.armed_words - POLICE_WORDS):
             return False
+        if any(t.pos_ == "NOUN" and t.lemma_.lower() in WEAPON_CUES for t in group.sent):
+            return False  # "a bomb exploded near a factory": no factory accident
         return not any(
             ent.label_ in ("ORG", "NORP") and _names_armed_group(ent) for ent in span.ents
         )
@@ -1608,6 +1610,8 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
     )
 
 
+#: weapons that no accident sets off
+WEAPON_CUES = frozenset(["bomb", "ied", "explosive", "rocket", "missile", "mortar", "grenade"])
 #: what a weapon's name modifies when it tells no use of the weapon
 WEAPON_HOLDERS = frozenset(
     [

@@ -591,6 +591,8 @@ def test_a_bomb_told_beside_a_factory_is_still_an_event(run) -> None:
         "The blast also damaged a nearby factory."
     )
     assert [e.sub_event_type for e in doc.events] == ["Remote explosive/landmine/IED"]
+    doc = run("A bomb exploded near a factory, killing three workers.")
+    assert [e.sub_event_type for e in doc.events] == ["Remote explosive/landmine/IED"]
 
 
 @pytest.mark.parametrize(
