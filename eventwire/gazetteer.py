@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -218,6 +218,8 @@ class Candidate:
     population: int = 0
     #: how the name matched: "name", "alias", "alternate" (another GeoNames name) or "demonym"
     match: str = "name"
+    #: how many other names GeoNames gives a town (in how many languages the world names it)
+    fame: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +246,8 @@ class _Compiled:
     neighbours: dict[str, frozenset[str]]
     #: :func:`skeleton` -> codes as in ``keys``, for names with no exact key
     skeletons: dict[str, int | tuple[int, ...]]
+    #: per record, how many other names GeoNames gives it (0 for all but towns)
+    fame: array[int]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +295,7 @@ class _Builder:
         self._admin1_index: dict[str, int] = {}
         self.feature = bytearray()
         self.population: array[int] = array("q")
+        self.fame: array[int] = array("H")
         self.keys: dict[str, list[int]] = {}
         self.matchable: set[str] = set()
         self.countries: dict[str, int] = {}
@@ -308,6 +313,7 @@ class _Builder:
         admin1: str | None,
         feature: str,
         population: int = 0,
+        fame: int = 0,
     ) -> int:
         rid = len(self.name)
         self.gid.append(gid if gid else -1)
@@ -324,6 +330,7 @@ class _Builder:
             self.admin1.append(-1)
         self.feature.append(_FEATURE_CODE[feature])
         self.population.append(max(0, int(population or 0)))
+        self.fame.append(min(fame, 0xFFFF))
         return rid
 
     def key(
@@ -370,6 +377,7 @@ class _Builder:
             countries=self.countries,
             neighbours=self.neighbours,
             skeletons=skeletons,
+            fame=self.fame,
         )
 
 
@@ -516,6 +524,7 @@ def _build(min_population: int) -> _Compiled:
             admin1=admin1_of.get((cc, c["admin1code"])),
             feature="city",
             population=pop,
+            fame=len(c.get("alternatenames") or ()),
         )
         n_cities += 1
         a1 = admin1_of.get((cc, c["admin1code"]))
@@ -692,6 +701,10 @@ _FEATURE_PRIOR = {
 #: instead of its prior (a state of 30 million outranks a village of the same name, a county
 #: reached by its bare name ranks below the town it is usually named for)
 _POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
+#: a town scores this times the log of how many other names GeoNames gives it: the world names
+#: the London of England in a hundred languages and the London of Ontario in twenty, so a story
+#: about Canada that names London still more likely means England's unless it says more
+_FAME_WEIGHT = 0.5
 #: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
 FUZZY_MIN_RATIO = 0.5
 #: ... and at least this like it when only the words around the name back it ("shelled Menbej")
@@ -815,6 +828,7 @@ class Gazetteer:
             feature=FEATURES[c.feature[rid]],
             population=c.population[rid],
             match=MATCH_KINDS[kind],
+            fame=c.fame[rid],
         )
 
     def country(self, code: str) -> Candidate | None:
@@ -1115,6 +1129,8 @@ def rank_candidates(
             or (c.population >= _METROPOLIS and c.match == "alternate")
         )
     }
+    # a town less known than the best known town of the same name loses a little
+    top_fame = max((math.log10(c.fame + 1) for c in cands if c.feature == "city"), default=0.0)
     scored: list[tuple[Candidate, float]] = []
     explicit: set[int] = set()
     local: set[int] = set()
@@ -1141,6 +1157,8 @@ def rank_candidates(
         i = len(kept) - 1
         if c.feature in _POPULATION_BASE and (c.population or c.feature == "city"):
             s = _POPULATION_BASE[c.feature] + math.log10(c.population + 1)
+            if c.feature == "city":
+                s -= _FAME_WEIGHT * (top_fame - math.log10(c.fame + 1))
         else:
             s = _FEATURE_PRIOR[c.feature]
         s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]

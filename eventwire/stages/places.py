@@ -239,6 +239,8 @@ LIKELY_MARGIN = 2.5
 MAX_LIKELY = 12
 #: a place this close to the article's clear places is local to it
 LOCAL_KM = 60.0
+#: the clear places this close to a town count for it as the article's main town
+HOME_KM = 100.0
 
 
 def _contribution(
@@ -426,7 +428,7 @@ def _fallbacks(
     article's main town.
     """
     ctx = collect_context(r for r in ranked if r)
-    home = _home(ranked)
+    home = _home(ranked, ctx)
     out = list(ranked)
     conf: list[float | None] = [None] * len(found)
     for i, f in enumerate(found):
@@ -449,9 +451,15 @@ def _fallbacks(
     return out, conf
 
 
-def _home(ranked: list[list[tuple[Candidate, float]]]) -> Candidate | None:
-    """The town, site or county an article's clear mentions (see :func:`collect_context`)
-    resolve to most often (first on a tie)."""
+def _home(ranked: list[list[tuple[Candidate, float]]], ctx: PlaceContext) -> Candidate | None:
+    """The town, site or county where an article's clear mentions (see :func:`collect_context`)
+    gather: the one with the most such mentions within ``HOME_KM`` of it (itself included), plus
+    the weight the article gives its country and first-level division; first on a tie.
+
+    A name used three times for something else ("the Norbury floor plan") then does not outweigh
+    four different towns of one county, and a foreign capital the story only mentions does not
+    outweigh the towns of the country it is about.
+    """
     counts: Counter[tuple[str, float, float]] = Counter()
     first: dict[tuple[str, float, float], Candidate] = {}
     for r in ranked:
@@ -462,7 +470,18 @@ def _home(ranked: list[list[tuple[Candidate, float]]]) -> Candidate | None:
             first.setdefault(key, c)
     if not counts:
         return None
-    return first[counts.most_common(1)[0][0]]
+
+    def support(key: tuple[str, float, float]) -> float:
+        c = first[key]
+        near = sum(
+            n
+            for other, n in counts.items()
+            if other == key or haversine_km(c.latitude, c.longitude, other[1], other[2]) < HOME_KM
+        )
+        cc = c.country_code or ""
+        return near + ctx.countries.get(cc, 0) + ctx.admin1.get((cc, c.admin1 or ""), 0)
+
+    return first[max(counts, key=support)]
 
 
 def _inner_spans(sdoc: Doc, start: int, end: int) -> Iterable[tuple[int, int]]:
