@@ -12,7 +12,8 @@ Names are compared by :func:`normalize` keys: accents, apostrophes, punctuation,
 key is tried by its :func:`skeleton`, a transliteration-blind key ("Deir ez-Zor", "Dayr az Zawr"
 and "Deir al-Zour" share one).
 
-Ranking (:func:`rank_candidates`) weighs a feature prior, population, and what the rest of the
+Ranking (:func:`rank_candidates`) weighs a feature prior, population, how well known a town is
+(how many other names GeoNames gives it, against its best-known namesake), and what the rest of the
 article says: its countries (and, a little, the countries bordering them: GeoNames' neighbours)
 and first-level divisions, the points of its other places, and a qualifier in the text itself
 ("Paris, Texas"). A reading by skeleton (a near spelling) needs the article's backing, or words
@@ -701,9 +702,9 @@ _FEATURE_PRIOR = {
 #: instead of its prior (a state of 30 million outranks a village of the same name, a county
 #: reached by its bare name ranks below the town it is usually named for)
 _POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
-#: a town scores this times the log of how many other names GeoNames gives it: the world names
-#: the London of England in a hundred languages and the London of Ontario in twenty, so a story
-#: about Canada that names London still more likely means England's unless it says more
+#: a town loses this times the log of how many fewer other names GeoNames gives it than its
+#: best-known namesake (the world names Geneva in Switzerland in sixty languages, Geneva in
+#: Illinois in eleven): where population and context nearly tie, the better-known town wins
 _FAME_WEIGHT = 0.5
 #: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
 FUZZY_MIN_RATIO = 0.5

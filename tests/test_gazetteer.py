@@ -18,6 +18,7 @@ from eventwire.gazetteer import (
     haversine_km,
     inside,
     normalize,
+    rank_candidates,
     skeleton,
 )
 
@@ -349,3 +350,14 @@ def test_a_bordering_country_beats_a_distant_one(gaz: Gazetteer) -> None:
     # about Israel names places across its borders
     gaza = gaz.resolve("Gaza", context_countries=Counter({"IL": 2}))
     assert gaza is not None and gaza.country_code == "PS"
+
+
+def test_a_better_known_namesake_wins_a_near_tie() -> None:
+    # two towns of one name and nearly one size: the one the world names in many languages wins
+    known = Candidate(1, "Townley", 51.0, 0.0, "GB", None, "city", 100_000, fame=80)
+    obscure = Candidate(2, "Townley", 40.0, -80.0, "US", "Ohio", "city", 120_000, fame=3)
+    ranked = rank_candidates([obscure, known])
+    assert ranked[0][0] is known
+    # ... but the article's own country still decides a clear case
+    ranked = rank_candidates([obscure, known], context_countries=Counter({"US": 3}))
+    assert ranked[0][0] is obscure

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.gazetteer import CACHE_ENV, Gazetteer
+from eventwire.gazetteer import CACHE_ENV, Candidate, Gazetteer
 from eventwire.records import Article, Document, PlaceMention
-from eventwire.stages.places import Places, collect_context, find_places, make_places
+from eventwire.stages.places import Places, _home, collect_context, find_places, make_places
 
 POP = 15000
 
@@ -338,3 +338,21 @@ def test_a_feature_name_is_not_guessed_as_a_town(stage: Places, make_doc) -> Non
 def test_parties_are_not_locations(stage: Places, make_doc, text: str, name: str) -> None:
     m = by_text(places_of(stage, make_doc, text), name)
     assert m.place is not None and not m.locational
+
+
+def test_main_town_is_where_the_clear_places_gather() -> None:
+    # a far town named twice (a product named after it, say) and three towns of one county:
+    # the county's towns are where the story is
+    def town(name: str, lat: float, lon: float, cc: str, admin1: str) -> list:
+        return [(Candidate(None, name, lat, lon, cc, admin1, "city", 20_000), 1.0)]
+
+    far = town("Farley", 51.4, -0.1, "GB", "England")
+    ranked = [
+        far,
+        town("Alpha", 38.8, -77.6, "US", "Virginia"),
+        far,
+        town("Beta", 38.9, -77.3, "US", "Virginia"),
+        town("Gamma", 38.8, -77.4, "US", "Virginia"),
+    ]
+    home = _home(ranked, collect_context(ranked))
+    assert home is not None and home.country_code == "US"
