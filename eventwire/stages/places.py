@@ -441,6 +441,15 @@ def _fallbacks(
             c = inner[0]
             if inside(home, c) or (c.feature in _ANCHOR_FEATURES and not _near_any(c, ctx.anchors)):
                 inner = None
+        if (
+            inner is not None
+            and inner[0].feature != "country"
+            and ctx.countries
+            and not ctx.countries.get(inner[0].country_code or "")
+        ):
+            # a namesake in a country the article never names ("Kerry Street Clinic" in a
+            # story about Texas is not in the Irish county of Kerry)
+            inner = None
         if inner is not None:
             out[i], conf[i] = [inner], INNER_CONFIDENCE
         elif home is not None:

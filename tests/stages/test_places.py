@@ -356,3 +356,19 @@ def test_main_town_is_where_the_clear_places_gather() -> None:
     ]
     home = _home(ranked, collect_context(ranked))
     assert home is not None and home.country_code == "US"
+
+
+def test_unknown_name_is_not_put_in_a_country_the_article_never_names(
+    stage: Places, make_doc
+) -> None:
+    text = (
+        "HOUSTON (AP) - A fire broke out in Houston, Texas, on Sunday. "
+        "Firefighters said it started in the Kerry Riding Centre in Houston."
+    )
+    doc = make_doc(text)
+    start = text.index("Kerry Riding Centre")
+    span = doc.doc.char_span(start, start + len("Kerry Riding Centre"), label="FAC")
+    others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
+    doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
+    centre = by_text(stage(doc).places, "Kerry Riding Centre")
+    assert centre.place is not None and centre.place.country_code == "US"
