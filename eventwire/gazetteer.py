@@ -706,6 +706,9 @@ _POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
 #: best-known namesake (the world names Geneva in Switzerland in sixty languages, Geneva in
 #: Illinois in eleven): where population and context nearly tie, the better-known town wins
 _FAME_WEIGHT = 0.5
+#: GeoNames keeps a town of no known population among its cities only as the seat of a division
+#: (Madaya, the seat of a Syrian subdistrict): it ranks as a town of this many people
+_SEAT_POPULATION = 1000
 #: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
 FUZZY_MIN_RATIO = 0.5
 #: ... and at least this like it when only the words around the name back it ("shelled Menbej")
@@ -1157,7 +1160,8 @@ def rank_candidates(
         kept.append(c)
         i = len(kept) - 1
         if c.feature in _POPULATION_BASE and (c.population or c.feature == "city"):
-            s = _POPULATION_BASE[c.feature] + math.log10(c.population + 1)
+            people = c.population or (_SEAT_POPULATION if c.feature == "city" else 0)
+            s = _POPULATION_BASE[c.feature] + math.log10(people + 1)
             if c.feature == "city":
                 s -= _FAME_WEIGHT * (top_fame - math.log10(c.fame + 1))
         else:

@@ -361,3 +361,12 @@ def test_a_better_known_namesake_wins_a_near_tie() -> None:
     # ... but the article's own country still decides a clear case
     ranked = rank_candidates([obscure, known], context_countries=Counter({"US": 3}))
     assert ranked[0][0] is obscure
+
+
+def test_a_seat_of_no_known_population_is_still_a_town() -> None:
+    # GeoNames lists a town with no population only as a division's seat: in a story about its
+    # country it beats a mid-sized namesake abroad
+    seat = Candidate(1, "Seatville", 33.7, 36.1, "SY", "Rif Dimashq", "city", 0)
+    abroad = Candidate(2, "Seatville", 21.9, 96.1, "MM", "Mandalay", "city", 24_000)
+    ranked = rank_candidates([abroad, seat], context_countries=Counter({"SY": 2}))
+    assert ranked[0][0] is seat
