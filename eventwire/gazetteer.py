@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import logging
 import math
 import os
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -111,6 +112,8 @@ COMMON_WORDS = _words(
     "far west",
     "midwest",
     "mid west",
+    # the president's house far more often than the towns of that name
+    "white house",
 }
 
 _CONTINENT_DEMONYMS = {
@@ -132,6 +135,7 @@ _APOSTROPHES = str.maketrans({c: "" for c in "'’‘`ʼʻ´′"})
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ARTICLES = _words("al el ad adh an ar as ash at ath az ed en es ez the")
+_INNER_ARTICLES = _ARTICLES - {"the"}
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 _LATIN_KEY = re.compile(r"[a-z0-9 ]+")
 
@@ -149,6 +153,13 @@ def normalize(text: str) -> str:
     words = _NON_WORD.sub(" ", text.casefold().replace("&", " and ")).replace("_", " ").split()
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
+    if len(words) > 2:
+        # the Arabic article inside a name is spelled by the letter it assimilates to, or not:
+        # "Jisr ash-Shughur" and "Jisr al-Shughur", "Ras el Ain" and "Ras al-Ain" share one key
+        words = [
+            "al" if 0 < i < len(words) - 1 and w in _INNER_ARTICLES else w
+            for i, w in enumerate(words)
+        ]
     if len(words) > 1 and any(len(w) == 1 for w in words):
         words = _join_initials(words)
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
@@ -166,7 +177,7 @@ def skeleton(key: str) -> str:
     """A transliteration-blind form of a :func:`normalize` key, for names with no exact key.
 
     Articles inside the name go, each word keeps its first letter (any vowel as "a") and its
-    consonants (vowels, "w", "y" and "h" go; doubled letters collapse; "q" is "k"): "deir ez zor",
+    consonants (vowels, "w", "y" and "h" go; a doubled letter is one; "q" is "k"): "deir ez zor",
     "dayr az zawr" and "deir al zour" all give "dr zr"; "khan sheikhoun" and "khan shaykhun" give
     "Kn SKn"; "tal tamr" and "tell tamer" give "tl tmr"; "ayn issa" and "ain aissa" give "an as".
     """
@@ -179,8 +190,10 @@ def skeleton(key: str) -> str:
         word = word.replace("q", "k").replace("ph", "f")
         # a word's first vowel spells an alif or an ayn, in any colour: "Ain", "Ayn" and "Ein"
         chars = ["a" if word[0] in _VOWELS else word[0]]
-        for ch in word[1:]:
-            if ch in _SKELETON_DROP or ch == chars[-1]:
+        # a doubled letter is one ("Tall", "Tal"), but a letter again after a vowel is two: the
+        # "m" and "m" of "Hmeimim" are both letters of the name
+        for prev, ch in itertools.pairwise(word):
+            if ch in _SKELETON_DROP or ch == prev:
                 continue
             chars.append(ch)
         out.append("".join(chars))

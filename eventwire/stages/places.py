@@ -616,7 +616,9 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
             else:
                 _mark(covered, ent.start, ent.end, 2)
                 continue
-        elif label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text):
+        elif (label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text)) or (
+            label in _CUE_LABELS and _town_name(sdoc, start, end, gazetteer)
+        ):
             found.append(_Found(start, end, "place"))
         elif (
             label in _CUE_LABELS
@@ -708,6 +710,16 @@ def _strong_name(gazetteer: Gazetteer, text: str) -> bool:
     return any(
         c.feature in _STRONG_FEATURES and c.match != "demonym" for c in gazetteer.candidates(text)
     )
+
+
+def _town_name(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A name of several words that is, whole, the name of a town the matcher knows ("Khan
+    Shaykhun", "Jisr al-Shughur"), whatever entity spaCy took it for: the small model reads many
+    Arab and African town names as people. One word ("Houston", "Jackson") may well be a person.
+    """
+    if sum(1 for t in sdoc[start:end] if t.is_alpha) < 2:
+        return False
+    return gazetteer.is_matchable(normalize(sdoc[start:end].text))
 
 
 def _locative(sdoc: Doc, start: int, end: int) -> bool:

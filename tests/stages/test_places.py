@@ -372,3 +372,15 @@ def test_unknown_name_is_not_put_in_a_country_the_article_never_names(
     doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
     centre = by_text(stage(doc).places, "Kerry Riding Centre")
     assert centre.place is not None and centre.place.country_code == "US"
+
+
+def test_town_name_spacy_took_for_a_person(stage: Places, make_doc) -> None:
+    # the small model tags "Khan Shaykhun" a person here; the whole name is a town's
+    mentions = places_of(stage, make_doc, "Khan Shaykhun residents buried twelve people on Friday.")
+    town = by_text(mentions, "Khan Shaykhun")
+    assert town.place is not None and town.place.country_code == "SY"
+
+
+def test_one_word_person_is_not_a_town(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "Jackson said the vote would come on Friday.")
+    assert all(m.text != "Jackson" for m in mentions)
