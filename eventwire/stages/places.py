@@ -408,6 +408,8 @@ GUESS_CONFIDENCE = 0.6
 INNER_CONFIDENCE = 0.5
 #: ...and of an unknown name placed at the article's main town (a street, a building)
 HOME_CONFIDENCE = 0.3
+#: ...and of one placed in the article's main division or country, where it names no clear town
+NATION_CONFIDENCE = 0.2
 
 
 def _fallbacks(
@@ -425,10 +427,13 @@ def _fallbacks(
     in that town, not at the point of the state it is named for ("University of California" in a
     story about Los Angeles), and a town far from the article's places is only a namesake
     ("Carnegie Library" in New Orleans). With no known place inside, such a name is placed at the
-    article's main town.
+    article's main town, or, in an article with no clear town, in the division or country it is
+    most about (its point, precision 3): never a river, valley or mountain range (they cross
+    borders) nor an acronym.
     """
     ctx = collect_context(r for r in ranked if r)
     home = _home(ranked, ctx)
+    nation = _nation(ctx, gazetteer) if home is None else None
     out = list(ranked)
     conf: list[float | None] = [None] * len(found)
     for i, f in enumerate(found):
@@ -454,10 +459,29 @@ def _fallbacks(
             out[i], conf[i] = [inner], INNER_CONFIDENCE
         elif home is not None:
             out[i], conf[i] = [(home, 0.0)], HOME_CONFIDENCE
+        elif nation is not None and _may_guess(texts[i]) and not texts[i].isupper():
+            # not a river or a valley (it runs across borders), nor an acronym (mostly a body)
+            out[i], conf[i] = [(nation, 0.0)], NATION_CONFIDENCE
         else:
             continue
         f.near = True
     return out, conf
+
+
+def _nation(ctx: PlaceContext, gazetteer: Gazetteer) -> Candidate | None:
+    """The first-level division an article is most about, else its country, when one outweighs
+    the others."""
+    top = ctx.countries.most_common(2)
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    cc = top[0][0]
+    divisions = [(k, n) for k, n in ctx.admin1.most_common() if k[0] == cc]
+    if divisions and (len(divisions) == 1 or divisions[1][1] < divisions[0][1]):
+        name = divisions[0][0][1]
+        for c in gazetteer.candidates(name):
+            if c.feature == "admin1" and c.country_code == cc and c.admin1 == name:
+                return c
+    return gazetteer.country(cc)
 
 
 def _home(ranked: list[list[tuple[Candidate, float]]], ctx: PlaceContext) -> Candidate | None:

@@ -384,3 +384,20 @@ def test_town_name_spacy_took_for_a_person(stage: Places, make_doc) -> None:
 def test_one_word_person_is_not_a_town(stage: Places, make_doc) -> None:
     mentions = places_of(stage, make_doc, "Jackson said the vote would come on Friday.")
     assert all(m.text != "Jackson" for m in mentions)
+
+
+def test_unknown_name_lies_in_the_articles_province_when_no_town_is_clear(
+    stage: Places, make_doc
+) -> None:
+    text = (
+        "Fighting spread across Idlib province on Monday. "
+        "Families fled from the Zarzuri Farm compound overnight."
+    )
+    doc = make_doc(text)
+    start = text.index("Zarzuri Farm")
+    span = doc.doc.char_span(start, start + len("Zarzuri Farm"), label="FAC")
+    others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
+    doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
+    farm = by_text(stage(doc).places, "Zarzuri Farm")
+    assert farm.place is not None and farm.place.country_code == "SY"
+    assert farm.place.admin1 == "Idlib" and farm.place.precision == 3
