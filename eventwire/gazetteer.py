@@ -12,7 +12,8 @@ Names are compared by :func:`normalize` keys: accents, apostrophes, punctuation,
 key is tried by its :func:`skeleton`, a transliteration-blind key ("Deir ez-Zor", "Dayr az Zawr"
 and "Deir al-Zour" share one).
 
-Ranking (:func:`rank_candidates`) weighs a feature prior, population, and what the rest of the
+Ranking (:func:`rank_candidates`) weighs a feature prior, population, how well known a town is
+(how many other names GeoNames gives it, against its best-known namesake), and what the rest of the
 article says: its countries (and, a little, the countries bordering them: GeoNames' neighbours)
 and first-level divisions, the points of its other places, and a qualifier in the text itself
 ("Paris, Texas"). A reading by skeleton (a near spelling) needs the article's backing, or words
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import logging
 import math
 import os
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 6
+FORMAT_VERSION = 8
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -110,6 +112,8 @@ COMMON_WORDS = _words(
     "far west",
     "midwest",
     "mid west",
+    # the president's house far more often than the towns of that name
+    "white house",
 }
 
 _CONTINENT_DEMONYMS = {
@@ -131,6 +135,7 @@ _APOSTROPHES = str.maketrans({c: "" for c in "'’‘`ʼʻ´′"})
 _NON_WORD = re.compile(r"[^\w]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ARTICLES = _words("al el ad adh an ar as ash at ath az ed en es ez the")
+_INNER_ARTICLES = _ARTICLES - {"the"}
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 _LATIN_KEY = re.compile(r"[a-z0-9 ]+")
 
@@ -148,6 +153,13 @@ def normalize(text: str) -> str:
     words = _NON_WORD.sub(" ", text.casefold().replace("&", " and ")).replace("_", " ").split()
     if len(words) > 1 and words[0] in _ARTICLES:
         words = words[1:]
+    if len(words) > 2:
+        # the Arabic article inside a name is spelled by the letter it assimilates to, or not:
+        # "Jisr ash-Shughur" and "Jisr al-Shughur", "Ras el Ain" and "Ras al-Ain" share one key
+        words = [
+            "al" if 0 < i < len(words) - 1 and w in _INNER_ARTICLES else w
+            for i, w in enumerate(words)
+        ]
     if len(words) > 1 and any(len(w) == 1 for w in words):
         words = _join_initials(words)
     return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
@@ -165,7 +177,7 @@ def skeleton(key: str) -> str:
     """A transliteration-blind form of a :func:`normalize` key, for names with no exact key.
 
     Articles inside the name go, each word keeps its first letter (any vowel as "a") and its
-    consonants (vowels, "w", "y" and "h" go; doubled letters collapse; "q" is "k"): "deir ez zor",
+    consonants (vowels, "w", "y" and "h" go; a doubled letter is one; "q" is "k"): "deir ez zor",
     "dayr az zawr" and "deir al zour" all give "dr zr"; "khan sheikhoun" and "khan shaykhun" give
     "Kn SKn"; "tal tamr" and "tell tamer" give "tl tmr"; "ayn issa" and "ain aissa" give "an as".
     """
@@ -178,8 +190,10 @@ def skeleton(key: str) -> str:
         word = word.replace("q", "k").replace("ph", "f")
         # a word's first vowel spells an alif or an ayn, in any colour: "Ain", "Ayn" and "Ein"
         chars = ["a" if word[0] in _VOWELS else word[0]]
-        for ch in word[1:]:
-            if ch in _SKELETON_DROP or ch == chars[-1]:
+        # a doubled letter is one ("Tall", "Tal"), but a letter again after a vowel is two: the
+        # "m" and "m" of "Hmeimim" are both letters of the name
+        for prev, ch in itertools.pairwise(word):
+            if ch in _SKELETON_DROP or ch == prev:
                 continue
             chars.append(ch)
         out.append("".join(chars))
@@ -218,6 +232,8 @@ class Candidate:
     population: int = 0
     #: how the name matched: "name", "alias", "alternate" (another GeoNames name) or "demonym"
     match: str = "name"
+    #: how many other names GeoNames gives a town (in how many languages the world names it)
+    fame: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +260,8 @@ class _Compiled:
     neighbours: dict[str, frozenset[str]]
     #: :func:`skeleton` -> codes as in ``keys``, for names with no exact key
     skeletons: dict[str, int | tuple[int, ...]]
+    #: per record, how many other names GeoNames gives it (0 for all but towns)
+    fame: array[int]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +309,7 @@ class _Builder:
         self._admin1_index: dict[str, int] = {}
         self.feature = bytearray()
         self.population: array[int] = array("q")
+        self.fame: array[int] = array("H")
         self.keys: dict[str, list[int]] = {}
         self.matchable: set[str] = set()
         self.countries: dict[str, int] = {}
@@ -308,6 +327,7 @@ class _Builder:
         admin1: str | None,
         feature: str,
         population: int = 0,
+        fame: int = 0,
     ) -> int:
         rid = len(self.name)
         self.gid.append(gid if gid else -1)
@@ -324,6 +344,7 @@ class _Builder:
             self.admin1.append(-1)
         self.feature.append(_FEATURE_CODE[feature])
         self.population.append(max(0, int(population or 0)))
+        self.fame.append(min(fame, 0xFFFF))
         return rid
 
     def key(
@@ -370,6 +391,7 @@ class _Builder:
             countries=self.countries,
             neighbours=self.neighbours,
             skeletons=skeletons,
+            fame=self.fame,
         )
 
 
@@ -516,6 +538,7 @@ def _build(min_population: int) -> _Compiled:
             admin1=admin1_of.get((cc, c["admin1code"])),
             feature="city",
             population=pop,
+            fame=len(c.get("alternatenames") or ()),
         )
         n_cities += 1
         a1 = admin1_of.get((cc, c["admin1code"]))
@@ -692,6 +715,13 @@ _FEATURE_PRIOR = {
 #: instead of its prior (a state of 30 million outranks a village of the same name, a county
 #: reached by its bare name ranks below the town it is usually named for)
 _POPULATION_BASE = {"city": 0.0, "admin1": 1.5, "admin2": -1.0}
+#: a town loses this times the log of how many fewer other names GeoNames gives it than its
+#: best-known namesake (the world names Geneva in Switzerland in sixty languages, Geneva in
+#: Illinois in eleven): where population and context nearly tie, the better-known town wins
+_FAME_WEIGHT = 0.5
+#: GeoNames keeps a town of no known population among its cities only as the seat of a division
+#: (Madaya, the seat of a Syrian subdistrict): it ranks as a town of this many people
+_SEAT_POPULATION = 1000
 #: a fuzzy (skeleton) match must be at least this like the record's name (difflib's ratio)
 FUZZY_MIN_RATIO = 0.5
 #: ... and at least this like it when only the words around the name back it ("shelled Menbej")
@@ -815,6 +845,7 @@ class Gazetteer:
             feature=FEATURES[c.feature[rid]],
             population=c.population[rid],
             match=MATCH_KINDS[kind],
+            fame=c.fame[rid],
         )
 
     def country(self, code: str) -> Candidate | None:
@@ -1115,6 +1146,8 @@ def rank_candidates(
             or (c.population >= _METROPOLIS and c.match == "alternate")
         )
     }
+    # a town less known than the best known town of the same name loses a little
+    top_fame = max((math.log10(c.fame + 1) for c in cands if c.feature == "city"), default=0.0)
     scored: list[tuple[Candidate, float]] = []
     explicit: set[int] = set()
     local: set[int] = set()
@@ -1140,7 +1173,10 @@ def rank_candidates(
         kept.append(c)
         i = len(kept) - 1
         if c.feature in _POPULATION_BASE and (c.population or c.feature == "city"):
-            s = _POPULATION_BASE[c.feature] + math.log10(c.population + 1)
+            people = c.population or (_SEAT_POPULATION if c.feature == "city" else 0)
+            s = _POPULATION_BASE[c.feature] + math.log10(people + 1)
+            if c.feature == "city":
+                s -= _FAME_WEIGHT * (top_fame - math.log10(c.fame + 1))
         else:
             s = _FEATURE_PRIOR[c.feature]
         s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]

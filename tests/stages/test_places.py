@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from eventwire.gazetteer import CACHE_ENV, Gazetteer
+from eventwire.gazetteer import CACHE_ENV, Candidate, Gazetteer
 from eventwire.records import Article, Document, PlaceMention
-from eventwire.stages.places import Places, collect_context, find_places, make_places
+from eventwire.stages.places import Places, _home, collect_context, find_places, make_places
 
 POP = 15000
 
@@ -338,3 +338,66 @@ def test_a_feature_name_is_not_guessed_as_a_town(stage: Places, make_doc) -> Non
 def test_parties_are_not_locations(stage: Places, make_doc, text: str, name: str) -> None:
     m = by_text(places_of(stage, make_doc, text), name)
     assert m.place is not None and not m.locational
+
+
+def test_main_town_is_where_the_clear_places_gather() -> None:
+    # a far town named twice (a product named after it, say) and three towns of one county:
+    # the county's towns are where the story is
+    def town(name: str, lat: float, lon: float, cc: str, admin1: str) -> list:
+        return [(Candidate(None, name, lat, lon, cc, admin1, "city", 20_000), 1.0)]
+
+    far = town("Farley", 51.4, -0.1, "GB", "England")
+    ranked = [
+        far,
+        town("Alpha", 38.8, -77.6, "US", "Virginia"),
+        far,
+        town("Beta", 38.9, -77.3, "US", "Virginia"),
+        town("Gamma", 38.8, -77.4, "US", "Virginia"),
+    ]
+    home = _home(ranked, collect_context(ranked))
+    assert home is not None and home.country_code == "US"
+
+
+def test_unknown_name_is_not_put_in_a_country_the_article_never_names(
+    stage: Places, make_doc
+) -> None:
+    text = (
+        "HOUSTON (AP) - A fire broke out in Houston, Texas, on Sunday. "
+        "Firefighters said it started in the Kerry Riding Centre in Houston."
+    )
+    doc = make_doc(text)
+    start = text.index("Kerry Riding Centre")
+    span = doc.doc.char_span(start, start + len("Kerry Riding Centre"), label="FAC")
+    others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
+    doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
+    centre = by_text(stage(doc).places, "Kerry Riding Centre")
+    assert centre.place is not None and centre.place.country_code == "US"
+
+
+def test_town_name_spacy_took_for_a_person(stage: Places, make_doc) -> None:
+    # the small model tags "Khan Shaykhun" a person here; the whole name is a town's
+    mentions = places_of(stage, make_doc, "Khan Shaykhun residents buried twelve people on Friday.")
+    town = by_text(mentions, "Khan Shaykhun")
+    assert town.place is not None and town.place.country_code == "SY"
+
+
+def test_one_word_person_is_not_a_town(stage: Places, make_doc) -> None:
+    mentions = places_of(stage, make_doc, "Jackson said the vote would come on Friday.")
+    assert all(m.text != "Jackson" for m in mentions)
+
+
+def test_unknown_name_lies_in_the_articles_province_when_no_town_is_clear(
+    stage: Places, make_doc
+) -> None:
+    text = (
+        "Fighting spread across Idlib province on Monday. "
+        "Families fled from the Zarzuri Farm compound overnight."
+    )
+    doc = make_doc(text)
+    start = text.index("Zarzuri Farm")
+    span = doc.doc.char_span(start, start + len("Zarzuri Farm"), label="FAC")
+    others = [e for e in doc.doc.ents if e.end <= span.start or e.start >= span.end]
+    doc.doc.ents = sorted([*others, span], key=lambda e: e.start)
+    farm = by_text(stage(doc).places, "Zarzuri Farm")
+    assert farm.place is not None and farm.place.country_code == "SY"
+    assert farm.place.admin1 == "Idlib" and farm.place.precision == 3
