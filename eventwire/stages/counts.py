@@ -215,6 +215,8 @@ class CountFinder:
                 continue
             if self._counts_other(tok, word):
                 continue  # "killed, 5 lightly wounded": the number is the other toll's
+            if in_background(tok, word):
+                continue  # "executed ... in revenge for the deaths of 20": an earlier toll
             nearer = [
                 w
                 for w in doc[min(tok.i, word.i) : max(tok.i, word.i) + 1]

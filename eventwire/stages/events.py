@@ -27,6 +27,7 @@ from spacy.tokens import Token
 from ..actors import get_actor_dictionary
 from ..classifier import get_classifier
 from ..config import Settings
+from ..gazetteer import haversine_km
 from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import (
@@ -832,19 +833,22 @@ class EventDetector:
         scored: list[tuple[int, int, PlaceMention, int]] = []
         names = None
         for pm in doc.places:
-            if not pm.locational or pm.place is None:
+            if pm.place is None:
                 continue
             if not (group.sent.start_char <= pm.start < group.sent.end_char):
+                continue
+            span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            part = _country_part(root, pm)
+            if not pm.locational and not part:
                 continue
             if names is None:
                 names = get_actor_dictionary().group_spans(group.sent)
             if any(start <= pm.start and pm.end <= end for start, end in names):
                 continue  # "Hayat Tahrir al-Sham": a group's name, not Damascus
-            span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
-            if span is None:
-                continue
-            root = span.root
-            if _modifier_use(root) or _actor_use(root, pm):
+            if not part and (_modifier_use(root) or _actor_use(root, pm)):
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
             precision = pm.place.precision
@@ -855,10 +859,26 @@ class EventDetector:
                 precision = max(precision, 2)
             if prep is not None and prep.lower_ == "from":
                 dist += 3  # where people came from, not where it happened
+            if _across_border(root):
+                dist += 100  # the land across a border: only when nothing else is named
             # a town or site in the clause says more than the country named beside it
             scored.append((dist + (1 if precision == 3 else 0), pm.start, pm, precision))
         scored.sort(key=lambda s: (s[0], s[1]))
-        return [(pm, prec) for _, _, pm, prec in scored]
+        # "Syria's al-Bab", "clashes in Syria ... in Eastern Ghouta": a place inside the country
+        # named says where in it
+        inside = {
+            pm.place.country_code
+            for _, _, pm, _ in scored
+            if pm.place is not None and pm.feature != "country"
+        }
+        return sorted(
+            ((pm, prec) for _, _, pm, prec in scored),
+            key=lambda c: (
+                c[0].feature == "country"
+                and c[0].place is not None
+                and c[0].place.country_code in inside
+            ),
+        )
 
     # -- the stage ----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
@@ -1123,12 +1143,20 @@ def is_irrealis(tok: Token, lex: Lexicon) -> bool:
 
 
 BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
+#: "in revenge for", "in retaliation for", "in response to": the motive is an earlier incident
+MOTIVE_NOUNS = frozenset({"revenge", "retaliation", "response", "reprisal", "retribution"})
 
 
 def in_background(word: Token, trigger: Token) -> bool:
-    """The word stands in an "after ..."/"since ..." clause or phrase that the trigger is not in."""
+    """The word stands in an "after ..."/"since ..."/"in revenge for ..." clause or phrase that
+    the trigger is not in."""
     for node in [word, *ancestors(word, limit=6)]:
         marker = node if node.lower_ in BACKGROUND_WORDS else None
+        if node.lemma_.lower() in MOTIVE_NOUNS and node.dep_ == "pobj" and node.head.lower_ == "in":
+            marker = node.head
+        elif node.dep_ == "prep" and node.i > 0 and _motive(node.doc[node.i - 1]):
+            # the parse may hang "for ..." on the verb: "killed 3 in revenge | for the deaths of 20"
+            return not (node.i - 2 <= trigger.i <= node.right_edge.i)
         if marker is None:
             marker = next(
                 (c for c in node.children if c.dep_ == "mark" and c.lower_ in BACKGROUND_WORDS),
@@ -1140,6 +1168,10 @@ def in_background(word: Token, trigger: Token) -> bool:
             span = range(marker.left_edge.i, marker.right_edge.i + 1)
             return trigger.i not in span
     return False
+
+
+def _motive(tok: Token) -> bool:
+    return tok.lemma_.lower() in MOTIVE_NOUNS and tok.i > 0 and tok.nbor(-1).lower_ == "in"
 
 
 def background_of(tokens: list[Token]) -> set[int]:
@@ -1234,16 +1266,34 @@ def _same_incident(a: _Event, b: _Event) -> bool:
     place_a = a.places[0][0].place if a.places else None
     place_b = b.places[0][0].place if b.places else None
     if place_a is not None and place_b is not None:
-        if place_a.country_code != place_b.country_code:
-            return False
-        specific = {p.name for p in (place_a, place_b) if p.precision == 1}
-        if len(specific) > 1:
+        if not _same_area(place_a, place_b):
             return False
     elif place_a is None and place_b is None and a.time is not None and b.time is not None:
         return True
     # with a place or a date missing on one side, only a neighbouring sentence continues it
     gap = b.evidence[0].start - a.evidence[-1].end
     return (place_a is not None and place_b is not None) or gap < 400
+
+
+#: two places closer than this may be one incident's ("the Hama countryside" and a village there)
+SAME_AREA_KM = 50.0
+
+
+def _same_area(a: Place, b: Place) -> bool:
+    """One incident's place told twice: the same place, a region and a place in it, or two
+    places near each other ("strikes on the Hama countryside ... in Deir ez-Zor" are two)."""
+    if a.country_code != b.country_code:
+        return False
+    if a.name == b.name or (a.geonames_id is not None and a.geonames_id == b.geonames_id):
+        return True
+    wide, narrow = (a, b) if a.precision >= b.precision else (b, a)
+    if wide.precision == 3 and (wide.admin1 is None or wide.admin1 == narrow.admin1):
+        return True  # a country or province and a place in it
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return True
+    assert a.latitude is not None and a.longitude is not None
+    assert b.latitude is not None and b.longitude is not None
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= SAME_AREA_KM
 
 
 def _consolidate(events: list[_Event]) -> list[_Event]:
@@ -1526,6 +1576,35 @@ def _actor_use(root: Token, pm: PlaceMention) -> bool:
         if governor.lemma_.lower() in PATRON_WORDS or governor.lower_ in PATRON_WORDS:
             return True
     return root.dep_ == "nsubj" and head.pos_ == "VERB" and pm.feature == "country"
+
+
+#: "the Syrian south", "in the Afghan north": a part of a country named by its adjective
+COMPASS_NOUNS = frozenset(
+    ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
+)
+
+
+def _country_part(root: Token, pm: PlaceMention) -> bool:
+    """A country's adjective on a word for part of its land ("the Syrian south", "several Syrian
+    areas", "Syrian territory"): where it happened, known only to the country (precision 3)."""
+    if pm.feature != "country" or root.dep_ not in ("amod", "compound"):
+        return False
+    noun = root.head.lemma_.lower()
+    if noun not in COMPASS_NOUNS and noun not in AREA_NOUNS and noun not in PLACE_NOUNS:
+        return False
+    # "the Russian-Turkish demilitarized area": named after an accord, not inside one country
+    return not any(
+        t.i != root.i and t.ent_type_ in ("NORP", "GPE") for t in root.head.lefts for t in t.subtree
+    )
+
+
+def _across_border(root: Token) -> bool:
+    """ "near the border with Turkey": the neighbour across the border, not where it happened."""
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "with"
+        and root.head.head.lemma_.lower() in ("border", "frontier")
+    )
 
 
 def _event_noun(tok: Token) -> bool:

@@ -63,6 +63,19 @@ def test_vague_toll_is_unknown(first_event) -> None:
     assert event.fatalities.qualifier == "unknown"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone strike killed 3 militants in the hills in revenge for the deaths of 20 soldiers.",
+        "Fighters executed 3 prisoners in retaliation for the killing of 20 of their men and "
+        "dumped the dead bodies by the road.",
+    ],
+)
+def test_the_deaths_avenged_are_not_the_toll(first_event, text: str) -> None:
+    event = first_event(text)
+    assert event.fatalities is not None and event.fatalities.count == 3
+
+
 def test_background_deaths_are_not_the_toll(first_event) -> None:
     event = first_event(
         "Gunmen killed three villagers on Monday, months after 230 people were killed in the same valley."

@@ -8,7 +8,7 @@ import pytest
 
 from eventwire.pipeline import Pipeline
 from eventwire.records import Article, ArticleResult, Document
-from eventwire.stages.events import EventDetector
+from eventwire.stages.events import EventDetector, _across_border
 
 PUB = date(2023, 5, 12)  # a Friday
 
@@ -353,6 +353,46 @@ def test_a_state_behind_the_actor_is_no_location(extract, text: str) -> None:
     result = extract(text)
     assert result.events
     assert all(e.location is None or e.location.country_code != "IR" for e in result.events)
+
+
+def test_a_headline_source_tag_leaves_the_place_to_the_event(extract) -> None:
+    result = extract("Gunmen kill 4 villagers in Somalia - police")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "SO"
+    assert result.events[0].location.precision == 3
+
+
+def test_a_place_in_the_country_named_says_where(extract) -> None:
+    result = extract("Fighting in Somalia leaves 7 dead in Kismayo")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.name == "Kismayo"
+
+
+def test_a_countrys_adjective_on_part_of_its_land_is_the_country(extract) -> None:
+    result = extract("A roadside bomb killed 3 soldiers in the Afghan south")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "AF"
+    assert result.events[0].location.precision == 3
+    # named after an accord between two states: neither is the place
+    result = extract("Gunmen killed 3 villagers in the Russian-Turkish buffer area")
+    assert all(
+        e.location is None or e.location.country_code not in ("RU", "TR") for e in result.events
+    )
+
+
+def test_the_land_across_a_border_is_no_location(nlp) -> None:
+    doc = nlp("Fighters killed 5 soldiers in a village near the border with Ethiopia.")
+    across = [t.text for t in doc if _across_border(t)]
+    assert across == ["Ethiopia"]
+
+
+def test_strikes_on_far_apart_places_stay_apart(extract) -> None:
+    result = extract(
+        "Warplanes bombed villages in Kandahar province on Monday. "
+        "An air strike killed 4 people in Kunduz on Monday."
+    )
+    places = sorted(e.location.name for e in result.events if e.location is not None)
+    assert len(result.events) == 2 and places[1] == "Kunduz"
 
 
 def test_no_warning_names_an_event_that_was_dropped(settings, make_doc) -> None:
