@@ -27,7 +27,7 @@ from spacy.tokens import Token
 from ..actors import get_actor_dictionary
 from ..classifier import get_classifier
 from ..config import Settings
-from ..gazetteer import haversine_km
+from ..gazetteer import AREA_WORDS, haversine_km
 from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import (
@@ -1500,25 +1500,6 @@ PLACE_NOUNS = frozenset(
         "hills",
     ]
 )
-#: "the Homs desert", "the countryside of Idlib": a stretch of land named after a town, coded
-#: near that town (precision 2) rather than at it
-AREA_NOUNS = frozenset(
-    [
-        "countryside",
-        "desert",
-        "mountain",
-        "mountains",
-        "valley",
-        "plain",
-        "area",
-        "region",
-        "hills",
-        "enclave",
-        "pocket",
-        "vicinity",
-        "environs",
-    ]
-)
 
 
 def _modifier_use(root: Token) -> bool:
@@ -1590,7 +1571,7 @@ def _country_part(root: Token, pm: PlaceMention) -> bool:
     if pm.feature != "country" or root.dep_ not in ("amod", "compound"):
         return False
     noun = root.head.lemma_.lower()
-    if noun not in COMPASS_NOUNS and noun not in AREA_NOUNS and noun not in PLACE_NOUNS:
+    if noun not in COMPASS_NOUNS and noun not in AREA_WORDS and noun not in PLACE_NOUNS:
         return False
     # "the Russian-Turkish demilitarized area": named after an accord, not inside one country
     return not any(
@@ -1619,10 +1600,14 @@ def _event_noun(tok: Token) -> bool:
 def _area_of(root: Token) -> bool:
     """ "Homs desert", "the countryside of Idlib", "the Idlib countryside": land around a place."""
     if root.dep_ in ("compound", "nmod", "amod"):
-        return root.head.lemma_.lower() in AREA_NOUNS
+        return _area_word(root.head)
     if root.dep_ == "pobj" and root.head.lower_ == "of":
-        return root.head.head.lemma_.lower() in AREA_NOUNS
+        return _area_word(root.head.head)
     return False
+
+
+def _area_word(tok: Token) -> bool:
+    return tok.lower_ in AREA_WORDS or tok.lemma_.lower() in AREA_WORDS
 
 
 def _pronoun_subject(tok: Token) -> bool:

@@ -419,3 +419,20 @@ def test_an_armed_group_does_not_riot(run, text: str) -> None:
         "Violent demonstration",
         "Peaceful protest",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        ("Gunmen killed 3 soldiers on the outskirts of Kandahar", 1),
+        ("Gunmen killed 3 soldiers in the Kandahar outskirts", 1),
+        ("Gunmen killed 3 soldiers in the Kandahar countryside", 2),
+        ("Gunmen killed 3 soldiers in the hills of Kandahar", 2),
+    ],
+)
+def test_the_outskirts_are_the_town_the_land_around_it_is_near(
+    extract, text: str, precision: int
+) -> None:
+    result = extract(text)
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.precision == precision
