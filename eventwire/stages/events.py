@@ -828,7 +828,7 @@ class EventDetector:
         """Locational places of the sentence near the trigger, best first, with a precision."""
         sp = doc.doc
         assert sp is not None
-        anchor = sp[group.anchor] if group.anchor >= 0 else sp[group.triggers[0].head]
+        anchor = sp[group.anchor] if group.anchor >= 0 else _typing_trigger(group, sp)
         verb = governing_verb(anchor)
         scored: list[tuple[int, int, PlaceMention, int]] = []
         names = None
@@ -852,7 +852,9 @@ class EventDetector:
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
             precision = pm.place.precision
-            prep = root.head if root.dep_ == "pobj" else None
+            # "from Madaya town", "near the Hama countryside": the phrase the name stands in
+            phrase = root.head if root.dep_ == "compound" and _place_word(root.head) else root
+            prep = phrase.head if phrase.dep_ == "pobj" else None
             if prep is not None and prep.lower_ in ("near", "around", "close", "between"):
                 precision = max(precision, 2)
             if _area_of(root):
@@ -1493,6 +1495,7 @@ PLACE_NOUNS = frozenset(
         "front",
         "enclave",
         "pocket",
+        "zone",
         "island",
         "river",
         "bank",
@@ -1508,11 +1511,15 @@ def _modifier_use(root: Token) -> bool:
     (where the event happened)."""
     head = root.head
     if root.dep_ == "poss":
-        return not (head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC", ""))
+        # "Latakia's suburbs", "Syria's al-Bab": a part of the place, not its people's act
+        return not (
+            (head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC", ""))
+            or _place_word(head)
+        )
     return (
         root.dep_ in ("compound", "amod", "nmod")
         and head.pos_ in ("NOUN", "PROPN")
-        and head.lemma_.lower() not in PLACE_NOUNS
+        and not _place_word(head)
         and not _event_noun(head)
     )
 
@@ -1568,15 +1575,38 @@ COMPASS_NOUNS = frozenset(
 def _country_part(root: Token, pm: PlaceMention) -> bool:
     """A country's adjective on a word for part of its land ("the Syrian south", "several Syrian
     areas", "Syrian territory"): where it happened, known only to the country (precision 3)."""
-    if pm.feature != "country" or root.dep_ not in ("amod", "compound"):
+    if pm.feature != "country":
         return False
-    noun = root.head.lemma_.lower()
-    if noun not in COMPASS_NOUNS and noun not in AREA_WORDS and noun not in PLACE_NOUNS:
+    if root.dep_ in ("amod", "compound"):
+        noun = root.head
+    elif root.i + 1 < len(root.doc) and root.nbor().lemma_.lower() in COMPASS_NOUNS:
+        noun = root.nbor()  # the parse may miss it: "in Afghan north"
+    elif _place_word(root) and any(c.ent_type_ == "NORP" for c in root.children):
+        noun = root  # the mention took the noun in: "the Syrian territory"
+    else:
+        return False
+    if noun.lemma_.lower() not in COMPASS_NOUNS and not _place_word(noun):
         return False
     # "the Russian-Turkish demilitarized area": named after an accord, not inside one country
-    return not any(
-        t.i != root.i and t.ent_type_ in ("NORP", "GPE") for t in root.head.lefts for t in t.subtree
-    )
+    demonyms = {t.i for left in noun.lefts for t in left.subtree if t.ent_type_ in ("NORP", "GPE")}
+    return len(demonyms - {root.i}) <= (1 if noun.i == root.i else 0)
+
+
+def _place_word(tok: Token) -> bool:
+    """A word for a place or a stretch of land: "town", "the countryside", "areas", "zone"."""
+    lemma = tok.lemma_.lower()
+    return lemma in PLACE_NOUNS or lemma in AREA_WORDS or tok.lower_ in AREA_WORDS
+
+
+def _typing_trigger(group: _Group, sp) -> Token:
+    """The trigger that gave the group its type, outside any "after ..." phrase of the others:
+    in "shelling on X and 2 killed in mine explosions in Y" the explosions are the event's."""
+    heads = [sp[t.head] for t in group.triggers]
+    background = background_of(heads)
+    for trig in group.triggers:
+        if trig.sub == group.sub and trig.head not in background:
+            return sp[trig.head]
+    return heads[0]
 
 
 def _across_border(root: Token) -> bool:

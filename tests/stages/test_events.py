@@ -436,3 +436,25 @@ def test_the_outskirts_are_the_town_the_land_around_it_is_near(
     result = extract(text)
     assert result.events and result.events[0].location is not None
     assert result.events[0].location.precision == precision
+
+
+def test_the_trigger_that_gives_the_type_gives_the_place(extract) -> None:
+    result = extract(
+        "Shelling hit villages in the Kandahar countryside and 3 people were killed in mine "
+        "explosions in Kunduz"
+    )
+    mines = [e for e in result.events if e.sub_event_type == "Remote explosive/landmine/IED"]
+    assert mines and mines[0].location is not None and mines[0].location.name == "Kunduz"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Rockets hit the outskirts of Kabul's suburbs, killing 2 soldiers", "AF"),
+        ("Air strikes kill six in an Afghan truce zone", "AF"),
+    ],
+)
+def test_a_place_word_makes_the_name_a_location(extract, text: str, country: str) -> None:
+    result = extract(text)
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == country
