@@ -18,8 +18,9 @@ from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
-from .dates import TOTAL_WORDS
+from .dates import TOTAL_WORDS, period_days
 from .events import (
+    LONG_DAYS,
     background_of,
     casualties_are_deaths,
     cumulative,
@@ -85,6 +86,9 @@ class CountFinder:
             if m.event_index is not None and not m.aggregate:
                 by_event.setdefault(m.event_index, []).append(m.token_i)
         taken: set[int] = set()  # casualty words already counted for an event
+        # sentences with a death count of their own, and events counted only by a running total
+        counted: set[int] = set()
+        by_total: dict[int, set[int]] = {}
         for index, event in enumerate(doc.events):
             triggers = [sp[i] for i in by_event.get(index, [])]
             # a mention in an "after ..." clause tells what the incident followed, not its toll
@@ -105,6 +109,8 @@ class CountFinder:
                         continue
                     taken.add(word.i)
                     if kind == "death" and _running_total(word):
+                        if (period_days(doc, word.i) or 0.0) > LONG_DAYS:
+                            continue  # "raise the toll to 190 within 27 days": many events' toll
                         running.append((q, word))
                     else:
                         (deaths if kind == "death" else injuries).append((q, word))
@@ -112,6 +118,14 @@ class CountFinder:
             # is the event's own count only when nothing else gives one ("raise the toll to 9")
             event.fatalities = _total(deaths or running, sp)
             event.injured = _total(injuries, sp)
+            counted.update(w.sent.start for _, w in deaths)
+            if running and not deaths:
+                by_total[index] = {w.sent.start for _, w in running}
+        for index, sents in by_total.items():
+            if sents & counted:
+                # "mines kill 7 ... and raise the death toll to 11": the 7 told beside the total
+                # are the incident's; the total counts earlier deaths too
+                doc.events[index].fatalities = None
         return doc
 
     def _kind(self, tok: Token) -> str | None:

@@ -30,7 +30,7 @@ from ..config import Settings
 from ..numbers import SMALL, TENS
 from ..pipeline import register_stage
 from ..records import DateInfo, Document, TimeMention
-from ..temporal import Resolution, resolve
+from ..temporal import Resolution, duration_days, resolve
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -423,6 +423,42 @@ def _can_date_an_event(m: TimeMention) -> bool:
         return True
     # a day or period we could not place (no publication date, no anchor): still the event's time
     return m.type == "DATE"
+
+
+#: prepositions that make a duration the span a toll or a count covers ("in 2 weeks", "within 27
+#: days", "over three months"), not how long one act lasted ("a 3-hour battle")
+PERIOD_PREPS = frozenset({"in", "within", "over", "during", "throughout", "across"})
+
+
+def period_days(doc: Document, token_i: int) -> float | None:
+    """The longest period, in days, that a duration in token ``token_i``'s clause says its words
+    cover ("In 2 weeks, gunmen claimed 28 lives": 14), or None."""
+    parsed = doc.doc
+    if parsed is None or not doc.times or not 0 <= token_i < len(parsed):
+        return None
+    tok = parsed[token_i]
+    sent = tok.sent
+    verb = _clause_verb(tok)
+    longest: float | None = None
+    for m in doc.times:
+        if m.type != "DURATION" or not (sent.start_char <= m.start and m.end <= sent.end_char):
+            continue
+        span = parsed.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        prep = span.root if span.root.lower_ in PERIOD_PREPS else span.root.head
+        if prep.lower_ not in PERIOD_PREPS or _clause_verb(prep) != verb:
+            continue
+        days = duration_days(m.value)
+        if days is not None and (longest is None or days > longest):
+            longest = days
+    return longest
+
+
+def _clause_verb(tok: Token) -> Token:
+    while tok.dep_ != "ROOT" and tok.pos_ not in ("VERB", "AUX"):
+        tok = tok.head
+    return tok
 
 
 #: nouns of a running total: "the number of people killed since March" dates the total only

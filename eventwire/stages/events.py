@@ -45,6 +45,7 @@ from ..records import (
     content_hash,
 )
 from ..syntax import (
+    Quantity,
     ancestors,
     governing_verb,
     in_regions,
@@ -52,7 +53,7 @@ from ..syntax import (
     quoted_regions,
     tree_distance,
 )
-from .dates import TOTAL_WORDS, governing_time
+from .dates import TOTAL_WORDS, governing_time, period_days
 
 log = logging.getLogger(__name__)
 _LEX = load_lexicon()
@@ -279,6 +280,9 @@ STATE_VERBS = frozenset(
 TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "night", "weekend"])
 REFERRING_DETS = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 LONG_PRECISIONS = frozenset({"month", "year"})
+#: a span longer than this is a period of many events, not one event's short range (ACLED's
+#: time precision 2 is a week at most)
+LONG_DAYS = 7
 
 
 @dataclass
@@ -939,6 +943,8 @@ class EventDetector:
         head = sp[group.triggers[0].head]
         group.time = governing_time(doc, head.i)
         status = self.plural_status(group)
+        if status == "event" and _toll_over_period(doc, group):
+            status = "aggregate"
         if status == "generic":
             return
         sent_span = doc.span(group.sent.start_char, group.sent.end_char)
@@ -1002,10 +1008,12 @@ class EventDetector:
         if all(t.kind == "casualty" for t in group.triggers):
             # a toll over a period: the clause says it all ("1,000 people killed since January")
             tok = governing_verb(tok)
-            q = next(
-                (quantity_of(c) for c in tok.children if c.dep_ in ("nsubjpass", "dobj", "nsubj")),
-                None,
+            found = (
+                quantity_of(c) or _quantity_of_whom(c)
+                for c in tok.children
+                if c.dep_ in ("nsubjpass", "dobj", "nsubj")
             )
+            q = next((f for f in found if f is not None), None)
             clause = [t.i for t in tok.subtree]
         else:
             clause = [t.i for t in tok.subtree]
@@ -1233,6 +1241,21 @@ def _reported_as_news(verb: Token) -> bool:
     )
 
 
+def _quantity_of_whom(tok: Token) -> Quantity | None:
+    """ "claimed the lives of 28 civilians": the number of the people the noun is of."""
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            return quantity_of(obj)
+    return None
+
+
+def _toll_over_period(doc: Document, group: _Group) -> bool:
+    """ "In 2 weeks, gunmen claimed the lives of 28": a toll over more than a week (an Aggregate)."""
+    if not all(t.kind == "casualty" for t in group.triggers):
+        return False
+    return any((period_days(doc, t.head) or 0.0) > LONG_DAYS for t in group.triggers)
+
+
 def _long_period(time: TimeMention | None) -> bool:
     """A month, a year, or a range of more than a week ("since January")."""
     if time is None or time.date is None or time.date.start is None:
@@ -1240,7 +1263,7 @@ def _long_period(time: TimeMention | None) -> bool:
     if time.date.precision in LONG_PRECISIONS:
         return True
     end = time.date.end or time.date.start
-    return time.date.precision == "range" and (end - time.date.start).days > 7
+    return time.date.precision == "range" and (end - time.date.start).days > LONG_DAYS
 
 
 def _same_family(rule_sub: str, best: str) -> bool:

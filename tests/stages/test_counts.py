@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from eventwire.pipeline import Pipeline
+from eventwire.records import Article
 from eventwire.stages.counts import CountFinder
 from eventwire.stages.events import EventDetector
 
@@ -74,6 +76,32 @@ def test_vague_toll_is_unknown(first_event) -> None:
 def test_the_deaths_avenged_are_not_the_toll(first_event, text: str) -> None:
     event = first_event(text)
     assert event.fatalities is not None and event.fatalities.count == 3
+
+
+def test_a_toll_raised_over_weeks_is_not_the_incidents(settings) -> None:
+    # the dates stage finds the period
+    result = Pipeline(settings)(
+        Article(
+            text="Air raids hit the town and raised the death toll to about 190 within 27 days.",
+            published=PUB,
+        )
+    )
+    assert result.events and all(e.fatalities is None for e in result.events)
+
+
+def test_a_total_beside_another_events_count_is_not_this_ones(make_doc, stages) -> None:
+    detector, counts = stages
+    doc = counts(
+        detector(
+            make_doc(
+                "Mine explosions caused a massacre of 7 villagers and raised the death toll to 11 "
+                "in three days.",
+                date(2023, 5, 12),
+            )
+        )
+    )
+    tolls = [e.fatalities.count for e in doc.events if e.fatalities is not None]
+    assert tolls and max(tolls) == 7
 
 
 def test_background_deaths_are_not_the_toll(first_event) -> None:

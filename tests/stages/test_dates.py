@@ -7,7 +7,13 @@ import pytest
 
 from eventwire.pipeline import registered_stages
 from eventwire.records import Article, Document
-from eventwire.stages.dates import clause_tense, find_times, governing_time, make_dates
+from eventwire.stages.dates import (
+    clause_tense,
+    find_times,
+    governing_time,
+    make_dates,
+    period_days,
+)
 
 THU = date(2024, 2, 8)
 
@@ -315,3 +321,20 @@ def test_find_times_is_usable_on_its_own(make_doc):
         "2023-12-21",
         "2023-12-31",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "days"),
+    [
+        ("In two weeks, gunmen killed 28 villagers in the hills.", "killed", 14.0),
+        ("Raids raised the toll to 190 within 27 days of bombing.", "toll", 27.0),
+        ("Clashes killed 5 fighters over three months.", "killed", 91.2),
+        # how long one act lasted is no period it covers
+        ("Fighters killed 5 soldiers in a three-hour battle.", "killed", None),
+        ("Fighters killed 5 soldiers on Monday.", "killed", None),
+    ],
+)
+def test_the_period_a_clause_covers(dated, text: str, word: str, days: float | None) -> None:
+    doc = dated(text)
+    found = period_days(doc, _token(doc, word))
+    assert found == pytest.approx(days) if days is not None else found is None

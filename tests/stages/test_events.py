@@ -458,3 +458,9 @@ def test_a_place_word_makes_the_name_a_location(extract, text: str, country: str
     result = extract(text)
     assert result.events and result.events[0].location is not None
     assert result.events[0].location.country_code == country
+
+
+def test_a_toll_over_weeks_is_an_aggregate(extract) -> None:
+    result = extract("In two weeks, gunmen claimed the lives of 28 villagers in the hills.")
+    assert result.events == []
+    assert result.aggregates and result.aggregates[0].count == 28
