@@ -495,7 +495,7 @@ def governing_time(doc: Document, token_i: int) -> TimeMention | None:
         span = parsed.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        if _dates_a_total(span, level):
+        if _dates_a_total(span, level) or _dates_what_came_before(span, level):
             continue
         other_clause, k = _attachment(span, level)
         precise = 0 if m.date is not None and m.date.start is not None else 1
@@ -514,6 +514,26 @@ def _dates_a_total(span: Span, level: dict[int, int]) -> bool:
     while token.i not in level and token.head.i != token.i:
         token = token.head
         if token.i not in level and token.lemma_.lower() in TOTAL_WORDS:
+            return True
+    return False
+
+
+#: words that open what an incident followed or preceded: "after the patrols' deployment on
+#: Saturday, attacks killed 13" is not dated Saturday
+_SEQUENCE_WORDS = frozenset({"after", "following"})
+
+
+def _dates_what_came_before(span: Span, level: dict[int, int]) -> bool:
+    """The time stands in an "after ..." phrase or clause that the trigger is not part of (not
+    "after May 1" itself: that dates the event)."""
+    token = span.root
+    while token.i not in level and token.head.i != token.i:
+        token = token.head
+        if token.i in level:
+            break
+        if (token.lower_ in _SEQUENCE_WORDS and token.i != span.root.head.i) or any(
+            c.dep_ == "mark" and c.lower_ in _SEQUENCE_WORDS for c in token.children
+        ):
             return True
     return False
 

@@ -338,3 +338,22 @@ def test_the_period_a_clause_covers(dated, text: str, word: str, days: float | N
     doc = dated(text)
     found = period_days(doc, _token(doc, word))
     assert found == pytest.approx(days) if days is not None else found is None
+
+
+@pytest.mark.parametrize(
+    ("text", "dated_on"),
+    [
+        # what the incident followed is not its day
+        ("After the deployment of the army patrols on Monday, rebels killed 13 soldiers.", None),
+        ("After they deployed patrols on Monday, rebels attacked the base.", None),
+        # "after" with the date as its object dates the event
+        ("Rebels attacked the base after Monday.", "Monday"),
+    ],
+)
+def test_a_date_of_what_came_before_does_not_date_the_event(
+    dated, text: str, dated_on: str | None
+) -> None:
+    doc = dated(text)
+    word = "killed" if "killed" in text else "attacked"
+    time = governing_time(doc, _token(doc, word))
+    assert (time.text if time else None) == dated_on
