@@ -834,6 +834,12 @@ class EventDetector:
         assert sp is not None
         anchor = sp[group.anchor] if group.anchor >= 0 else _typing_trigger(group, sp)
         verb = governing_verb(anchor)
+        # triggers of another type that the group took in: a place nearer one of them is its place
+        others = [
+            sp[t.head]
+            for t in group.triggers
+            if t.kind != "casualty" and t.sub != group.sub and t.head != anchor.i
+        ]
         scored: list[tuple[int, int, PlaceMention, int]] = []
         names = None
         for pm in doc.places:
@@ -855,6 +861,8 @@ class EventDetector:
             if not part and (_modifier_use(root) or _actor_use(root, pm)):
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
+            if any(tree_distance(root, other) < dist for other in others):
+                dist += 2  # "kill 6 in a village east of Hama and shelling on Daraa": the shelling's
             precision = pm.place.precision
             # "from Madaya town", "near the Hama countryside": the phrase the name stands in
             phrase = root.head if root.dep_ == "compound" and _place_word(root.head) else root
@@ -1626,10 +1634,18 @@ def _typing_trigger(group: _Group, sp) -> Token:
     in "shelling on X and 2 killed in mine explosions in Y" the explosions are the event's."""
     heads = [sp[t.head] for t in group.triggers]
     background = background_of(heads)
-    for trig in group.triggers:
-        if trig.sub == group.sub and trig.head not in background:
-            return sp[trig.head]
-    return heads[0]
+    deaths = [sp[t.head] for t in group.triggers if t.kind == "casualty"]
+
+    def to_deaths(trig: _Trigger) -> int:
+        # of two strikes told, the one whose clause has the dead
+        return min((tree_distance(sp[trig.head], d) for d in deaths), default=0)
+
+    typing = [t for t in group.triggers if t.sub == group.sub and t.head not in background]
+    if typing:
+        best = max(typing, key=lambda t: (t.weight, -to_deaths(t)))
+        return sp[best.head]
+    # the classifier's type, named by no trigger: the deaths tell the event
+    return deaths[0] if deaths else heads[0]
 
 
 def _across_border(root: Token) -> bool:

@@ -464,3 +464,11 @@ def test_a_toll_over_weeks_is_an_aggregate(extract) -> None:
     result = extract("In two weeks, gunmen claimed the lives of 28 villagers in the hills.")
     assert result.events == []
     assert result.aggregates and result.aggregates[0].count == 28
+
+
+def test_the_surest_trigger_of_the_type_gives_the_place(extract) -> None:
+    result = extract(
+        "Troops raid the Kandahar countryside and two fighters were killed in clashes in Kunduz"
+    )
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.name == "Kunduz"
