@@ -852,13 +852,14 @@ class EventDetector:
                 continue
             root = span.root
             part = _country_part(root, pm)
-            if not pm.locational and not part:
+            local = not part and _local_group(root, pm)
+            if not (pm.locational or part or local):
                 continue
             if names is None:
                 names = get_actor_dictionary().group_spans(group.sent)
             if any(start <= pm.start and pm.end <= end for start, end in names):
                 continue  # "Hayat Tahrir al-Sham": a group's name, not Damascus
-            if not part and (_modifier_use(root) or _actor_use(root, pm)):
+            if not (part or local) and (_modifier_use(root) or _actor_use(root, pm)):
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
             if any(tree_distance(root, other) < dist for other in others):
@@ -875,6 +876,9 @@ class EventDetector:
                 dist += 3  # where people came from, not where it happened
             if _across_border(root):
                 dist += 100  # the land across a border: only when nothing else is named
+            if local:
+                dist += 50  # "Idlib militants": where they are from, when nothing else is named
+                precision = max(precision, 2)
             # a town or site in the clause says more than the country named beside it
             scored.append((dist + (1 if precision == 3 else 0), pm.start, pm, precision))
         scored.sort(key=lambda s: (s[0], s[1]))
@@ -1646,6 +1650,23 @@ def _typing_trigger(group: _Group, sp) -> Token:
         return sp[best.head]
     # the classifier's type, named by no trigger: the deaths tell the event
     return deaths[0] if deaths else heads[0]
+
+
+#: people of a place: "Idlib militants", "Kandahar police", "Gao residents" are most often there
+LOCAL_PEOPLE = frozenset({"resident", "villager", "local", "tribesman", "tribesmen", "elder"})
+
+
+def _local_group(root: Token, pm: PlaceMention) -> bool:
+    """A town or province naming an armed group or its people ("Idlib militants", "the Kandahar
+    police"), not a country ("Iraqi officials": a state acts abroad) nor a patron."""
+    if pm.feature not in ("city", "admin2") or root.dep_ not in ("compound", "nmod"):
+        return False
+    if root.tag_ != "NNP":
+        return False  # "Chechen fighters": a people's adjective, fighters from anywhere
+    head = root.head
+    # a title-case headline leaves "Militants" unlemmatized
+    forms = {head.lemma_.lower(), head.lower_, head.lower_.removesuffix("s")}
+    return bool(forms & (_LEX.armed_words | LOCAL_PEOPLE))
 
 
 def _across_border(root: Token) -> bool:

@@ -472,3 +472,15 @@ def test_the_surest_trigger_of_the_type_gives_the_place(extract) -> None:
     )
     assert result.events and result.events[0].location is not None
     assert result.events[0].location.name == "Kunduz"
+
+
+def test_a_town_naming_a_local_armed_group_is_near_where_it_acted(extract) -> None:
+    result = extract("Kandahar Militants Execute Three Villagers Over Spying Charges")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "AF"
+    assert result.events[0].location.precision == 2
+    # a place named in the sentence wins; a people's adjective names no place
+    result = extract("Kandahar police killed 3 militants in Kunduz")
+    assert result.events[0].location is not None and result.events[0].location.name == "Kunduz"
+    result = extract("Warplanes kill eight Chechen fighters on the road")
+    assert all(e.location is None or e.location.country_code != "RU" for e in result.events)
