@@ -953,6 +953,11 @@ _DUR_PREFIX = (
     r"|the past|all|a mere|well over|just over|just under|upwards of|barely|scarcely|little more"
     r" than|a little over|a little more than|some|well under|close to|the better part of)\s+)*"
 )
+#: a word for how the days went, between a number and its unit: "three consecutive days", "five
+#: bloody days"
+PERIOD_ADJECTIVE = (
+    r"(?:consecutive|successive|straight|bloody|deadly|long|fierce|intense|heavy|violent)"
+)
 #: half a unit more, as TimeML writes it: "two and a half years" is P2Y6M
 _HALF = {
     "year": (6, "M", False), "month": (15, "D", False), "week": (84, "H", True),
@@ -974,6 +979,9 @@ def _half_value(n: int, unit: str) -> str:
     _DUR_PREFIX
     + _NUM
     + r"(?P<half1>\s+(?:and a half|1/2|½))?(?:\s+|-)(?:(?:more|additional|further|extra)\s+)?"
+    + r"(?:"
+    + PERIOD_ADJECTIVE
+    + r"\s+)?"
     + _UNIT
     + r"(?P<half2>\s+and a half)?(?:\s+(?:long|straight|running|in a row|of \w+|or so))?"
 )

@@ -457,3 +457,11 @@ def test_noon_is_a_word_not_part_of_afternoon():
 )
 def test_duration_days(value: str, days: float | None) -> None:
     assert duration_days(value) == (pytest.approx(days) if days is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("three consecutive days", "P3D"), ("5 bloody days", "P5D")]
+)
+def test_a_word_for_how_the_days_went(text: str, value: str) -> None:
+    res = resolve(text, date(2024, 2, 8))
+    assert res is not None and res.type == "DURATION" and res.value == value

@@ -20,7 +20,6 @@ from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
 from .dates import TOTAL_WORDS, period_days
 from .events import (
-    LONG_DAYS,
     background_of,
     casualties_are_deaths,
     cumulative,
@@ -108,9 +107,11 @@ class CountFinder:
                     if q is None:
                         continue
                     taken.add(word.i)
+                    if (period_days(doc, word.i) or 0.0) > 1.0:
+                        # "left 2,350 dead in 5 days", "raise the toll to 190 within 27 days": the
+                        # toll of many days' events, split by day only where the days are told
+                        continue
                     if kind == "death" and _running_total(word):
-                        if (period_days(doc, word.i) or 0.0) > LONG_DAYS:
-                            continue  # "raise the toll to 190 within 27 days": many events' toll
                         running.append((q, word))
                     else:
                         (deaths if kind == "death" else injuries).append((q, word))

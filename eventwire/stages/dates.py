@@ -30,7 +30,7 @@ from ..config import Settings
 from ..numbers import SMALL, TENS
 from ..pipeline import register_stage
 from ..records import DateInfo, Document, TimeMention
-from ..temporal import Resolution, duration_days, resolve
+from ..temporal import PERIOD_ADJECTIVE, Resolution, duration_days, resolve
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -109,7 +109,7 @@ _COUNTED_PARTS = [
     # durations: "two and a half years", "at least 20 more years", "a two-day rally"; "a year"
     # alone is more often a rate ("$2 a year") than a duration, so it needs a word before it
     rf"(?i:(?:{_DURATION_PREFIX}{_NUMBER}|{_DURATION_PREFIX_SOME}(?:a|an))"
-    rf"(?:\s+|-(?!quarter))(?:(?:more|additional|further)\s+)?{_UNIT}"
+    rf"(?:\s+|-(?!quarter))(?:(?:more|additional|further)\s+)?(?:{PERIOD_ADJECTIVE}\s+)?{_UNIT}"
     r"(?:\s+and\s+a\s+half)?(?:\s+or\s+(?:so|two|three))?(?:\s+(?:ago|earlier|later))?)"
     r"(?![\s-]+old\b|-)",
 ]
@@ -438,7 +438,13 @@ def period_days(doc: Document, token_i: int) -> float | None:
         return None
     tok = parsed[token_i]
     sent = tok.sent
-    verb = _clause_verb(tok)
+    # the period must hang from the word or a word above it in its clause: in "the killing of 8
+    # raises to 44 the number of casualties in 5 days" the days are the total's, not the killing's
+    path = {tok.i}
+    node = tok
+    while node.dep_ != "ROOT" and node.pos_ not in ("VERB", "AUX"):
+        node = node.head
+        path.add(node.i)
     longest: float | None = None
     for m in doc.times:
         if m.type != "DURATION" or not (sent.start_char <= m.start and m.end <= sent.end_char):
@@ -447,18 +453,15 @@ def period_days(doc: Document, token_i: int) -> float | None:
         if span is None:
             continue
         prep = span.root if span.root.lower_ in PERIOD_PREPS else span.root.head
-        if prep.lower_ not in PERIOD_PREPS or _clause_verb(prep) != verb:
+        governor = prep.head
+        if governor.dep_ == "conj" and governor.head.i in path:
+            governor = governor.head  # "left 350 dead and wounded in 5 days": shared by both
+        if prep.lower_ not in PERIOD_PREPS or governor.i not in path:
             continue
         days = duration_days(m.value)
         if days is not None and (longest is None or days > longest):
             longest = days
     return longest
-
-
-def _clause_verb(tok: Token) -> Token:
-    while tok.dep_ != "ROOT" and tok.pos_ not in ("VERB", "AUX"):
-        tok = tok.head
-    return tok
 
 
 #: nouns of a running total: "the number of people killed since March" dates the total only

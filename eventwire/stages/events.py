@@ -863,7 +863,9 @@ class EventDetector:
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
             if any(tree_distance(root, other) < dist for other in others):
-                dist += 2  # "kill 6 in a village east of Hama and shelling on Daraa": the shelling's
+                dist += (
+                    2  # "kill 6 in a village east of Hama and shelling on Daraa": the shelling's
+                )
             precision = pm.place.precision
             # "from Madaya town", "near the Hama countryside": the phrase the name stands in
             phrase = root.head if root.dep_ == "compound" and _place_word(root.head) else root
@@ -1262,10 +1264,11 @@ def _quantity_of_whom(tok: Token) -> Quantity | None:
 
 
 def _toll_over_period(doc: Document, group: _Group) -> bool:
-    """ "In 2 weeks, gunmen claimed the lives of 28": a toll over more than a week (an Aggregate)."""
+    """ "In 2 weeks, gunmen claimed the lives of 28": a toll over days (an Aggregate, as "three
+    days of protests left 23 dead")."""
     if not all(t.kind == "casualty" for t in group.triggers):
         return False
-    return any((period_days(doc, t.head) or 0.0) > LONG_DAYS for t in group.triggers)
+    return any((period_days(doc, t.head) or 0.0) > 1.0 for t in group.triggers)
 
 
 def _long_period(time: TimeMention | None) -> bool:

@@ -89,6 +89,29 @@ def test_a_toll_raised_over_weeks_is_not_the_incidents(settings) -> None:
     assert result.events and all(e.fatalities is None for e in result.events)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army's ground offensive on the town left about 350 dead and wounded in 5 bloody days.",
+        "Shelling on the valley killed 40 people over three consecutive days.",
+    ],
+)
+def test_a_toll_of_several_days_is_no_ones_count(settings, text: str) -> None:
+    result = Pipeline(settings)(Article(text=text, published=PUB))
+    assert all(e.fatalities is None for e in result.events)
+
+
+def test_the_days_of_a_total_are_not_the_killings(settings) -> None:
+    result = Pipeline(settings)(
+        Article(
+            text="The killing of 8 soldiers raises to 44 the number of dead in 5 days of fighting.",
+            published=PUB,
+        )
+    )
+    tolls = [e.fatalities.count for e in result.events if e.fatalities is not None]
+    assert tolls == [8]
+
+
 def test_a_total_beside_another_events_count_is_not_this_ones(make_doc, stages) -> None:
     detector, counts = stages
     doc = counts(
