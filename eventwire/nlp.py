@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,6 +23,11 @@ ATTRIBUTION_MAX_TOKENS = 4
 #: what separates a headline from its source tag
 ATTRIBUTION_MARKS = frozenset(["-", "\u2013", "\u2014", ":"])
 _SENTENCE_ENDS = frozenset([".", "!", "?"])
+_CALENDAR_WORDS = frozenset(
+    [d.lower() for d in calendar.day_name]
+    + [m.lower() for m in calendar.month_name if m]
+    + ["yesterday", "today", "tonight", "overnight"]
+)
 #: words a headline cannot end on: what follows the dash still belongs to it
 _OPEN_TAGS = frozenset(["JJ", "JJR", "JJS", "DT", "IN", "CC", "TO", "PRP$", "HYPH", "POS"])
 
@@ -94,7 +100,8 @@ def load_model(name: str, max_length: int = 2_000_000) -> Language:
 
 
 def _tells_news(token: Token, tail_length: int) -> bool:
-    if token.like_num:
+    """A word of the news itself, not of a source: a verb, a number, a day ("... - Tuesday")."""
+    if token.like_num or token.lower_ in _CALENDAR_WORDS:
         return True
     if tail_length == 1 and token.tag_ in ("VB", "VBP", "VBZ"):
         return False  # a lone "report" or "sources" is a noun as often as a verb

@@ -28,6 +28,7 @@ def test_a_headlines_source_tag_is_a_sentence_of_its_own(nlp, text: str, tag: st
         "Bomb in a crowded market - 5 killed",  # the news itself, with a verb and a number
         "Talks stall on the Russian - Turkish zone",  # the headline goes on across the dash
         "Talks on the al-Bab road",  # a hyphen inside a name
+        "Five killed in a market bombing - Tuesday",  # a day, not a source
     ],
 )
 def test_a_dash_inside_the_news_splits_nothing(nlp, text: str) -> None:

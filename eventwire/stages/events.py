@@ -1559,6 +1559,8 @@ def _modifier_use(root: Token) -> bool:
         and head.pos_ in ("NOUN", "PROPN")
         and not _place_word(head)
         and not _event_noun(head)
+        # "found in the Eastern Ghouta weeks after ...": the parse hangs the place on the time
+        and head.lemma_.lower() not in TIME_UNITS
     )
 
 

@@ -484,3 +484,11 @@ def test_a_town_naming_a_local_armed_group_is_near_where_it_acted(extract) -> No
     assert result.events[0].location is not None and result.events[0].location.name == "Kunduz"
     result = extract("Warplanes kill eight Chechen fighters on the road")
     assert all(e.location is None or e.location.country_code != "RU" for e in result.events)
+
+
+def test_a_place_the_parse_hangs_on_a_time_word_is_still_a_place(extract) -> None:
+    result = extract(
+        "The bodies of three men were found in the Eastern Ghouta weeks after they went missing"
+    )
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "SY"
