@@ -1306,7 +1306,7 @@ def _same_incident(a: _Event, b: _Event) -> bool:
     place_a = a.places[0][0].place if a.places else None
     place_b = b.places[0][0].place if b.places else None
     if place_a is not None and place_b is not None:
-        if not _same_area(place_a, place_b):
+        if not _same_area(place_a, a.places[0][1], place_b, b.places[0][1]):
             return False
     elif place_a is None and place_b is None and a.time is not None and b.time is not None:
         return True
@@ -1319,13 +1319,15 @@ def _same_incident(a: _Event, b: _Event) -> bool:
 SAME_AREA_KM = 50.0
 
 
-def _same_area(a: Place, b: Place) -> bool:
-    """One incident's place told twice: the same place, a region and a place in it, or two
-    places near each other ("strikes on the Hama countryside ... in Deir ez-Zor" are two)."""
+def _same_area(a: Place, precision_a: int, b: Place, precision_b: int) -> bool:
+    """One incident's place told twice: the same place, a region and a place in it, or the land
+    around a town and a place near it; not two towns, nor the Hama countryside and Deir ez-Zor."""
     if a.country_code != b.country_code:
         return False
     if a.name == b.name or (a.geonames_id is not None and a.geonames_id == b.geonames_id):
         return True
+    if precision_a == precision_b == 1:
+        return False  # two named towns or sites: two events (one place, one event)
     wide, narrow = (a, b) if a.precision >= b.precision else (b, a)
     if wide.precision == 3 and (wide.admin1 is None or wide.admin1 == narrow.admin1):
         return True  # a country or province and a place in it

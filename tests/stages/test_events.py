@@ -492,3 +492,11 @@ def test_a_place_the_parse_hangs_on_a_time_word_is_still_a_place(extract) -> Non
     )
     assert result.events and result.events[0].location is not None
     assert result.events[0].location.country_code == "SY"
+
+
+def test_attacks_on_two_nearby_towns_on_one_day_are_two_events(extract) -> None:
+    result = extract(
+        "Gunmen shot dead two shopkeepers in Kabul on Monday. "
+        "Gunmen shot dead three farmers in Paghman on Monday."
+    )
+    assert len(result.events) == 2
