@@ -40,10 +40,22 @@ def _newline_sentences(doc: Doc) -> Doc:
         prev = doc[token.i - 1]
         if "\n" in prev.text or "\n" in prev.whitespace_:
             token.is_sent_start = True
-            _detach_attribution(doc, line_start, token.i)
+            _split_headline(doc, line_start, token.i)
             line_start = token.i
-    _detach_attribution(doc, line_start, len(doc))
+    _split_headline(doc, line_start, len(doc))
     return doc
+
+
+def _split_headline(doc: Doc, start: int, end: int) -> None:
+    """A headline strings its items together with an ellipsis ("... in Hama…and 9 killed in
+    Daraa"): each item is a sentence. Lines with a full stop are prose, where an ellipsis trails
+    off inside a sentence."""
+    line = doc[start:end]
+    if not any(t.text in _SENTENCE_ENDS for t in line[:-1]):
+        for token in line[1:-1]:
+            if token.text in ("\u2026", "...") and not doc[token.i - 1].whitespace_:
+                doc[token.i + 1].is_sent_start = True
+    _detach_attribution(doc, start, end)
 
 
 def _detach_attribution(doc: Doc, start: int, end: int) -> None:
@@ -72,7 +84,8 @@ def _detach_attribution(doc: Doc, start: int, end: int) -> None:
                 # a headline is one sentence: a preset boundary must not lead the parser to cut
                 # it elsewhere too
                 for rest in doc[start + 1 : n]:
-                    rest.is_sent_start = False
+                    if not rest.is_sent_start:  # keep its items apart ("…")
+                        rest.is_sent_start = False
         return
 
 

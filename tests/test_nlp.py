@@ -38,3 +38,12 @@ def test_a_dash_inside_the_news_splits_nothing(nlp, text: str) -> None:
 def test_a_line_break_starts_a_sentence(nlp) -> None:
     sents = _sentences(nlp, "Clashes in the north\nPolice said five people were hurt")
     assert len(sents) == 2
+
+
+def test_a_headlines_items_joined_by_an_ellipsis_are_sentences(nlp) -> None:
+    sents = _sentences(
+        nlp, "Warplanes strike villages in the north…and 9 fighters killed in clashes"
+    )
+    assert len(sents) == 2 and sents[1].startswith("and 9")
+    # in prose the ellipsis trails off inside a sentence
+    assert len(_sentences(nlp, "He said the attack was… terrible. Nobody else spoke.")) == 2
