@@ -188,8 +188,11 @@ class CountFinder:
                 count = quantity_at(child)
                 if count is not None:
                     return count
+        if word.dep_ in ("oprd", "xcomp") and word.head.pos_ == "VERB":
+            # "left 13 soldiers of the garrison dead": the object of "left" is who died
+            victims.extend(c for c in word.head.children if c.dep_ == "dobj")
         # "3 dead", "others who were wounded", "soldiers killed in ..."
-        if word.dep_ in ("amod", "acl", "relcl") or (word.pos_ == "ADJ" and word.dep_ != "ROOT"):
+        elif word.dep_ in ("amod", "acl", "relcl") or (word.pos_ == "ADJ" and word.dep_ != "ROOT"):
             head = word.head
             if head.tag_ in ("WP", "WDT"):
                 head = head.head

@@ -127,6 +127,14 @@ def test_a_total_beside_another_events_count_is_not_this_ones(make_doc, stages) 
     assert tolls and max(tolls) == 7
 
 
+def test_who_was_left_dead_is_the_object_of_left(first_event) -> None:
+    event = first_event(
+        "Attacks by the rebels on the hills leave 13 members of the army and the gunmen loyal to "
+        "them dead"
+    )
+    assert event.fatalities is not None and event.fatalities.count == 13
+
+
 def test_background_deaths_are_not_the_toll(first_event) -> None:
     event = first_event(
         "Gunmen killed three villagers on Monday, months after 230 people were killed in the same valley."
