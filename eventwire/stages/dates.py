@@ -454,7 +454,7 @@ def period_days(doc: Document, token_i: int) -> float | None:
             continue
         prep = span.root if span.root.lower_ in PERIOD_PREPS else span.root.head
         governor = prep.head
-        if governor.dep_ == "conj" and governor.head.i in path:
+        if governor.dep_ == "conj" and governor.head.i in path and governor.head.pos_ == "VERB":
             governor = governor.head  # "left 350 dead and wounded in 5 days": shared by both
         if prep.lower_ not in PERIOD_PREPS or governor.i not in path:
             continue

@@ -357,3 +357,12 @@ def test_a_date_of_what_came_before_does_not_date_the_event(
     word = "killed" if "killed" in text else "attacked"
     time = governing_time(doc, _token(doc, word))
     assert (time.text if time else None) == dated_on
+
+
+def test_a_period_of_a_coordinated_noun_clause_is_not_shared(dated) -> None:
+    # the parse may make "explosions" the root and "raise" its conjunct: the period is the total's
+    doc = dated(
+        "Mine explosions from the remnants of the war cause massacre of 7 citizens and raise "
+        "the death toll to 11 people during the last 72 hours"
+    )
+    assert period_days(doc, _token(doc, "massacre")) is None
