@@ -106,6 +106,10 @@ class CountFinder:
                     q = self._victim_count(word) or self._window_count(word, trigger.sent)
                     if q is None:
                         continue
+                    if kind == "death" and self._shared_with_injured(word):
+                        # "15 casualties and injuries", "left 20 dead and wounded": one number for
+                        # both, so the dead are uncounted
+                        q = Quantity(None, "unknown", q.start, q.end)
                     taken.add(word.i)
                     if (period_days(doc, word.i) or 0.0) > 1.0:
                         # "left 2,350 dead in 5 days", "raise the toll to 190 within 27 days": the
@@ -252,6 +256,25 @@ class CountFinder:
             ):
                 best = q
         return best
+
+    def _shared_with_injured(self, word: Token) -> bool:
+        """The death word is coordinated with an injury word that has no number of its own. Not
+        "casualties": set against the injured, they are the dead and carry the number ("15
+        casualties and injuries": 15 dead)."""
+        if word.lemma_.lower() == "casualty":
+            return False
+        partners = [c for c in word.children if c.dep_ == "conj"]
+        if word.dep_ == "conj":
+            partners.append(word.head)
+        if word.dep_ in ("oprd", "xcomp"):  # "left 20 dead and wounded": "wounded" joins "left"
+            partners.extend(c for c in word.head.children if c.dep_ == "conj" and c.i > word.i)
+        for partner in partners:
+            if self._kind(partner) != "injury" or quantity_of(partner) is not None:
+                continue
+            # "and wounded others", "and injures their father": the wounded have their own words
+            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") for c in partner.children):
+                return True
+        return False
 
     def _counts_other(self, number: Token, word: Token) -> bool:
         """The number's own head words reach another casualty word before this one."""

@@ -135,6 +135,27 @@ def test_who_was_left_dead_is_the_object_of_left(first_event) -> None:
     assert event.fatalities is not None and event.fatalities.count == 13
 
 
+def test_one_number_for_the_dead_and_the_wounded_counts_no_dead(first_event) -> None:
+    event = first_event("The blast left 20 dead and wounded in the market")
+    assert event.fatalities is not None
+    assert event.fatalities.count is None and event.fatalities.qualifier == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("The attack left 3 dead and 10 wounded", 3),
+        ("Warplanes kill 3 and wound others in the town", 3),
+        ("An explosion kills 4 children and injures their father", 4),
+    ],
+)
+def test_the_wounded_with_words_of_their_own_leave_the_dead_counted(
+    first_event, text: str, killed: int
+) -> None:
+    event = first_event(text)
+    assert event.fatalities is not None and event.fatalities.count == killed
+
+
 def test_background_deaths_are_not_the_toll(first_event) -> None:
     event = first_event(
         "Gunmen killed three villagers on Monday, months after 230 people were killed in the same valley."
