@@ -131,6 +131,7 @@ class CountFinder:
                 # "mines kill 7 ... and raise the death toll to 11": the 7 told beside the total
                 # are the incident's; the total counts earlier deaths too
                 doc.events[index].fatalities = None
+        _split_among_places(doc, by_event)
         return doc
 
     def _kind(self, tok: Token) -> str | None:
@@ -285,6 +286,28 @@ class CountFinder:
             if node.i != number.i and self._kind(node) not in (None, own):
                 return True
         return False
+
+
+def _split_among_places(doc: Document, by_event: dict[int, list[int]]) -> None:
+    """Events that one mention gave for several places ("shelling on X and Y killed 7") share its
+    toll: split evenly, the extra to the first (coding guide §4: 7 = 3/2/2)."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for index in range(len(doc.events)):
+        tokens = tuple(sorted(by_event.get(index, [])))
+        if tokens:
+            groups.setdefault(tokens, []).append(index)
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        events = [doc.events[i] for i in indexes]
+        for field in ("fatalities", "injured"):
+            told = next((getattr(e, field) for e in events if getattr(e, field) is not None), None)
+            if told is None:
+                continue
+            share, extra = divmod(told.count, len(events)) if told.count is not None else (0, 0)
+            for n, event in enumerate(events):
+                count = None if told.count is None else share + (extra if n == 0 else 0)
+                setattr(event, field, told.model_copy(update={"count": count}))
 
 
 RISE_VERBS = frozenset({"raise", "rise", "climb", "increase", "reach", "bring", "jump", "mount"})

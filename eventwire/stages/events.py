@@ -1002,7 +1002,7 @@ class EventDetector:
             target.absorb(mention, group, places)
             mention.event_index = events.index(target)
             return
-        for n, place_list in enumerate(_split_by_country(places, group, sp)):
+        for n, place_list in enumerate(_split_by_place(places, group, sp)):
             if n > 0:  # one mention per event, so later stages find each event's words
                 mention = dataclasses.replace(mention)
                 doc.mentions.append(mention)
@@ -1804,30 +1804,48 @@ def _antecedent_aggregate(doc: Document, group: _Group) -> int | None:
     return None
 
 
-def _split_by_country(
+def _split_by_place(
     places: list[tuple[PlaceMention, int]], group: _Group, sp
 ) -> list[list[tuple[PlaceMention, int]]]:
-    """ "strikes in both Iraq and Syria": one event per country (one place, one event in ACLED)."""
+    """ "strikes in both Iraq and Syria", "explosions in the Homs countryside and the Hama
+    countryside": one event per place (ACLED: one place, one event). Within a country, not
+    "between X and Y" (one place between them), nor a town and the region it lies in."""
     if not places:
         return [[]]
-    best = places[0]
-    best_span = sp.char_span(best[0].start, best[0].end, alignment_mode="expand")
-    if best_span is None:
-        return [places]
-    siblings = [best]
-    for pm, prec in places[1:]:
+
+    def phrase(pm: PlaceMention) -> Token | None:
         span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
-        if span is None or pm.place is None or best[0].place is None:
-            continue
-        if (
-            span.root.dep_ == "conj"
-            and (
-                span.root.head.i == best_span.root.i
-                or span.root.head.i in {s[0].start for s in siblings}
-            )
-            and pm.place.country_code != best[0].place.country_code
+        if span is None:
+            return None
+        root = span.root
+        return root.head if root.dep_ == "compound" and _place_word(root.head) else root
+
+    def coordination(node: Token) -> Token:
+        # the first of coordinated phrases: "in X and in Y" coordinates the "in"s
+        if node.dep_ == "pobj" and (
+            node.head.dep_ == "conj" or any(c.dep_ == "conj" for c in node.head.children)
         ):
-            siblings.append((pm, prec))
+            node = node.head
+        while node.dep_ == "conj":
+            node = node.head
+        return node
+
+    best, best_prec = places[0]
+    first = phrase(best)
+    if first is None or best.place is None:
+        return [places]
+    joined = coordination(first)
+    siblings = [places[0]]
+    for pm, prec in places[1:]:
+        node = phrase(pm)
+        if node is None or pm.place is None or coordination(node).i != joined.i:
+            continue
+        if pm.place.country_code == best.place.country_code and (
+            _same_area(best.place, best_prec, pm.place, prec)
+            or any(a.lower_ == "between" for a in [node, *ancestors(node, limit=3)])
+        ):
+            continue
+        siblings.append((pm, prec))
     if len(siblings) == 1:
         return [places]
     return [[s] for s in siblings]

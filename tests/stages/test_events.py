@@ -500,3 +500,18 @@ def test_attacks_on_two_nearby_towns_on_one_day_are_two_events(extract) -> None:
         "Gunmen shot dead three farmers in Paghman on Monday."
     )
     assert len(result.events) == 2
+
+
+def test_one_mention_for_two_towns_is_two_events_sharing_the_toll(extract) -> None:
+    result = extract("Shelling on Kandahar and Kunduz killed 7 civilians on Monday")
+    tolls = {
+        e.location.name: e.fatalities.count
+        for e in result.events
+        if e.location is not None and e.fatalities is not None
+    }
+    assert tolls == {"Kandahār": 4, "Kunduz": 3}  # split evenly, the extra to the first
+
+
+def test_between_two_towns_is_one_place(extract) -> None:
+    result = extract("Fighting on the road between Kandahar and Kunduz killed 4")
+    assert len(result.events) == 1
