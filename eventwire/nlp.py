@@ -52,9 +52,15 @@ def _split_headline(doc: Doc, start: int, end: int) -> None:
     off inside a sentence."""
     line = doc[start:end]
     if not any(t.text in _SENTENCE_ENDS for t in line[:-1]):
-        for token in line[1:-1]:
-            if token.text in ("\u2026", "...") and not doc[token.i - 1].whitespace_:
-                doc[token.i + 1].is_sent_start = True
+        items = {
+            token.i + 1
+            for token in line[1:-1]
+            if token.text in ("\u2026", "...") and not doc[token.i - 1].whitespace_
+        }
+        if items:
+            # the items and nothing else: a preset boundary must not lead the parser to cut one
+            for token in line[1:]:
+                token.is_sent_start = token.i in items
     _detach_attribution(doc, start, end)
 
 

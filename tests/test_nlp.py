@@ -47,3 +47,8 @@ def test_a_headlines_items_joined_by_an_ellipsis_are_sentences(nlp) -> None:
     assert len(sents) == 2 and sents[1].startswith("and 9")
     # in prose the ellipsis trails off inside a sentence
     assert len(_sentences(nlp, "He said the attack was… terrible. Nobody else spoke.")) == 2
+
+
+def test_an_item_after_an_ellipsis_is_not_cut_again(nlp) -> None:
+    sents = _sentences(nlp, "On charges of spying for the army…Tahrir Al-Sham executes 2 men")
+    assert sents[-1] == "Tahrir Al-Sham executes 2 men"
