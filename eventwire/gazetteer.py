@@ -740,10 +740,14 @@ FEATURE_WORDS: dict[str, str] = {
     **{w: "admin2" for w in ("county", "counties", "parish", "borough")},
     **{w: "city" for w in ("city", "town", "village")},
 }
-#: words after a name that make it the land around a place ("the Daraa countryside", "the Homs
-#: desert")
+#: land named after a place ("the Daraa countryside", "the Homs desert", "the countryside of
+#: Idlib"): ACLED codes it at that place, precision 2. Not "outskirts" or "suburbs": the outskirts
+#: of a town are the town itself, precision 1 (coding guide, §5). Shared with the events stage.
 AREA_WORDS = _words(
-    "countryside desert mountains hills plains outskirts suburbs environs surroundings vicinity area"
+    """
+    countryside desert deserts mountain mountains hill hills plain plains valley environs
+    surroundings vicinity area areas enclave pocket
+    """
 )
 #: a qualifier in the text ("Paris, Texas") or a place the text puts inside this one
 _EXPLICIT = 12.0

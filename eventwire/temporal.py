@@ -254,6 +254,23 @@ def _duration_value(n: int | float | None, unit: str) -> str:
     return f"P{amount}{code}"
 
 
+#: days in one of a TIMEX3 duration's date units (a month or a year on average)
+_UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 30.4, "Q": 91.3, "Y": 365.2, "DE": 3652.0, "CE": 36524.0}
+_TIME_UNIT_DAYS = {"H": 1 / 24, "M": 1 / 1440, "S": 1 / 86400}
+_DURATION = re.compile(r"P(T?)(\d+(?:\.\d+)?)(DE|CE|[DWMQYHS])")
+
+
+def duration_days(value: str | None) -> float | None:
+    """How many days a TIMEX3 duration value spans ("P2W" -> 14, "PT24H" -> 1); None when it
+    gives no number ("PXD") or is no duration."""
+    m = _DURATION.fullmatch(value or "")
+    if m is None:
+        return None
+    units = _TIME_UNIT_DAYS if m[1] else _UNIT_DAYS
+    per = units.get(m[3])
+    return None if per is None else float(m[2]) * per
+
+
 def _unit_of(token: str) -> str:
     token = token.rstrip("s")
     return "century" if token.startswith("centur") else token
@@ -936,6 +953,11 @@ _DUR_PREFIX = (
     r"|the past|all|a mere|well over|just over|just under|upwards of|barely|scarcely|little more"
     r" than|a little over|a little more than|some|well under|close to|the better part of)\s+)*"
 )
+#: a word for how the days went, between a number and its unit: "three consecutive days", "five
+#: bloody days"
+PERIOD_ADJECTIVE = (
+    r"(?:consecutive|successive|straight|bloody|deadly|long|fierce|intense|heavy|violent)"
+)
 #: half a unit more, as TimeML writes it: "two and a half years" is P2Y6M
 _HALF = {
     "year": (6, "M", False), "month": (15, "D", False), "week": (84, "H", True),
@@ -957,6 +979,9 @@ def _half_value(n: int, unit: str) -> str:
     _DUR_PREFIX
     + _NUM
     + r"(?P<half1>\s+(?:and a half|1/2|½))?(?:\s+|-)(?:(?:more|additional|further|extra)\s+)?"
+    + r"(?:"
+    + PERIOD_ADJECTIVE
+    + r"\s+)?"
     + _UNIT
     + r"(?P<half2>\s+and a half)?(?:\s+(?:long|straight|running|in a row|of \w+|or so))?"
 )

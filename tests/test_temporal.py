@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventwire.temporal import Resolution, resolve
+from eventwire.temporal import Resolution, duration_days, resolve
 
 THU = date(2024, 2, 8)  # a Thursday
 D = date.fromisoformat
@@ -442,3 +442,26 @@ def test_forward_leaves_words_with_their_own_direction_alone():
 def test_noon_is_a_word_not_part_of_afternoon():
     r = resolve("the afternoon of Jan. 28", THU)
     assert r is not None and r.value == "2024-01-28TAF"
+
+
+@pytest.mark.parametrize(
+    ("value", "days"),
+    [
+        ("P2W", 14.0),
+        ("P27D", 27.0),
+        ("PT24H", 1.0),
+        ("P1.5Y", 547.8),
+        ("PXD", None),
+        ("2024-01", None),
+    ],
+)
+def test_duration_days(value: str, days: float | None) -> None:
+    assert duration_days(value) == (pytest.approx(days) if days is not None else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("three consecutive days", "P3D"), ("5 bloody days", "P5D")]
+)
+def test_a_word_for_how_the_days_went(text: str, value: str) -> None:
+    res = resolve(text, date(2024, 2, 8))
+    assert res is not None and res.type == "DURATION" and res.value == value

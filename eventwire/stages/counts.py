@@ -18,7 +18,7 @@ from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
-from .dates import TOTAL_WORDS
+from .dates import TOTAL_WORDS, period_days
 from .events import (
     background_of,
     casualties_are_deaths,
@@ -85,6 +85,9 @@ class CountFinder:
             if m.event_index is not None and not m.aggregate:
                 by_event.setdefault(m.event_index, []).append(m.token_i)
         taken: set[int] = set()  # casualty words already counted for an event
+        # sentences with a death count of their own, and events counted only by a running total
+        counted: set[int] = set()
+        by_total: dict[int, set[int]] = {}
         for index, event in enumerate(doc.events):
             triggers = [sp[i] for i in by_event.get(index, [])]
             # a mention in an "after ..." clause tells what the incident followed, not its toll
@@ -103,7 +106,15 @@ class CountFinder:
                     q = self._victim_count(word) or self._window_count(word, trigger.sent)
                     if q is None:
                         continue
+                    if kind == "death" and self._shared_with_injured(word):
+                        # "15 casualties and injuries", "left 20 dead and wounded": one number for
+                        # both, so the dead are uncounted
+                        q = Quantity(None, "unknown", q.start, q.end)
                     taken.add(word.i)
+                    if (period_days(doc, word.i) or 0.0) > 1.0:
+                        # "left 2,350 dead in 5 days", "raise the toll to 190 within 27 days": the
+                        # toll of many days' events, split by day only where the days are told
+                        continue
                     if kind == "death" and _running_total(word):
                         running.append((q, word))
                     else:
@@ -112,6 +123,15 @@ class CountFinder:
             # is the event's own count only when nothing else gives one ("raise the toll to 9")
             event.fatalities = _total(deaths or running, sp)
             event.injured = _total(injuries, sp)
+            counted.update(w.sent.start for _, w in deaths)
+            if running and not deaths:
+                by_total[index] = {w.sent.start for _, w in running}
+        for index, sents in by_total.items():
+            if sents & counted:
+                # "mines kill 7 ... and raise the death toll to 11": the 7 told beside the total
+                # are the incident's; the total counts earlier deaths too
+                doc.events[index].fatalities = None
+        _split_among_places(doc, by_event)
         return doc
 
     def _kind(self, tok: Token) -> str | None:
@@ -173,8 +193,11 @@ class CountFinder:
                 count = quantity_at(child)
                 if count is not None:
                     return count
+        if word.dep_ in ("oprd", "xcomp") and word.head.pos_ == "VERB":
+            # "left 13 soldiers of the garrison dead": the object of "left" is who died
+            victims.extend(c for c in word.head.children if c.dep_ == "dobj")
         # "3 dead", "others who were wounded", "soldiers killed in ..."
-        if word.dep_ in ("amod", "acl", "relcl") or (word.pos_ == "ADJ" and word.dep_ != "ROOT"):
+        elif word.dep_ in ("amod", "acl", "relcl") or (word.pos_ == "ADJ" and word.dep_ != "ROOT"):
             head = word.head
             if head.tag_ in ("WP", "WDT"):
                 head = head.head
@@ -215,6 +238,8 @@ class CountFinder:
                 continue
             if self._counts_other(tok, word):
                 continue  # "killed, 5 lightly wounded": the number is the other toll's
+            if in_background(tok, word):
+                continue  # "executed ... in revenge for the deaths of 20": an earlier toll
             nearer = [
                 w
                 for w in doc[min(tok.i, word.i) : max(tok.i, word.i) + 1]
@@ -233,6 +258,25 @@ class CountFinder:
                 best = q
         return best
 
+    def _shared_with_injured(self, word: Token) -> bool:
+        """The death word is coordinated with an injury word that has no number of its own. Not
+        "casualties": set against the injured, they are the dead and carry the number ("15
+        casualties and injuries": 15 dead)."""
+        if word.lemma_.lower() == "casualty":
+            return False
+        partners = [c for c in word.children if c.dep_ == "conj"]
+        if word.dep_ == "conj":
+            partners.append(word.head)
+        if word.dep_ in ("oprd", "xcomp"):  # "left 20 dead and wounded": "wounded" joins "left"
+            partners.extend(c for c in word.head.children if c.dep_ == "conj" and c.i > word.i)
+        for partner in partners:
+            if self._kind(partner) != "injury" or quantity_of(partner) is not None:
+                continue
+            # "and wounded others", "and injures their father": the wounded have their own words
+            if not any(c.dep_ in ("dobj", "nsubj", "nsubjpass") for c in partner.children):
+                return True
+        return False
+
     def _counts_other(self, number: Token, word: Token) -> bool:
         """The number's own head words reach another casualty word before this one."""
         own = self._kind(word)
@@ -242,6 +286,28 @@ class CountFinder:
             if node.i != number.i and self._kind(node) not in (None, own):
                 return True
         return False
+
+
+def _split_among_places(doc: Document, by_event: dict[int, list[int]]) -> None:
+    """Events that one mention gave for several places ("shelling on X and Y killed 7") share its
+    toll: split evenly, the extra to the first (coding guide §4: 7 = 3/2/2)."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for index in range(len(doc.events)):
+        tokens = tuple(sorted(by_event.get(index, [])))
+        if tokens:
+            groups.setdefault(tokens, []).append(index)
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        events = [doc.events[i] for i in indexes]
+        for field in ("fatalities", "injured"):
+            told = next((getattr(e, field) for e in events if getattr(e, field) is not None), None)
+            if told is None:
+                continue
+            share, extra = divmod(told.count, len(events)) if told.count is not None else (0, 0)
+            for n, event in enumerate(events):
+                count = None if told.count is None else share + (extra if n == 0 else 0)
+                setattr(event, field, told.model_copy(update={"count": count}))
 
 
 RISE_VERBS = frozenset({"raise", "rise", "climb", "increase", "reach", "bring", "jump", "mount"})

@@ -30,7 +30,7 @@ from ..config import Settings
 from ..numbers import SMALL, TENS
 from ..pipeline import register_stage
 from ..records import DateInfo, Document, TimeMention
-from ..temporal import Resolution, resolve
+from ..temporal import PERIOD_ADJECTIVE, Resolution, duration_days, resolve
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -109,7 +109,7 @@ _COUNTED_PARTS = [
     # durations: "two and a half years", "at least 20 more years", "a two-day rally"; "a year"
     # alone is more often a rate ("$2 a year") than a duration, so it needs a word before it
     rf"(?i:(?:{_DURATION_PREFIX}{_NUMBER}|{_DURATION_PREFIX_SOME}(?:a|an))"
-    rf"(?:\s+|-(?!quarter))(?:(?:more|additional|further)\s+)?{_UNIT}"
+    rf"(?:\s+|-(?!quarter))(?:(?:more|additional|further)\s+)?(?:{PERIOD_ADJECTIVE}\s+)?{_UNIT}"
     r"(?:\s+and\s+a\s+half)?(?:\s+or\s+(?:so|two|three))?(?:\s+(?:ago|earlier|later))?)"
     r"(?![\s-]+old\b|-)",
 ]
@@ -425,6 +425,45 @@ def _can_date_an_event(m: TimeMention) -> bool:
     return m.type == "DATE"
 
 
+#: prepositions that make a duration the span a toll or a count covers ("in 2 weeks", "within 27
+#: days", "over three months"), not how long one act lasted ("a 3-hour battle")
+PERIOD_PREPS = frozenset({"in", "within", "over", "during", "throughout", "across"})
+
+
+def period_days(doc: Document, token_i: int) -> float | None:
+    """The longest period, in days, that a duration in token ``token_i``'s clause says its words
+    cover ("In 2 weeks, gunmen claimed 28 lives": 14), or None."""
+    parsed = doc.doc
+    if parsed is None or not doc.times or not 0 <= token_i < len(parsed):
+        return None
+    tok = parsed[token_i]
+    sent = tok.sent
+    # the period must hang from the word or a word above it in its clause: in "the killing of 8
+    # raises to 44 the number of casualties in 5 days" the days are the total's, not the killing's
+    path = {tok.i}
+    node = tok
+    while node.dep_ != "ROOT" and node.pos_ not in ("VERB", "AUX"):
+        node = node.head
+        path.add(node.i)
+    longest: float | None = None
+    for m in doc.times:
+        if m.type != "DURATION" or not (sent.start_char <= m.start and m.end <= sent.end_char):
+            continue
+        span = parsed.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        prep = span.root if span.root.lower_ in PERIOD_PREPS else span.root.head
+        governor = prep.head
+        if governor.dep_ == "conj" and governor.head.i in path and governor.head.pos_ == "VERB":
+            governor = governor.head  # "left 350 dead and wounded in 5 days": shared by both
+        if prep.lower_ not in PERIOD_PREPS or governor.i not in path:
+            continue
+        days = duration_days(m.value)
+        if days is not None and (longest is None or days > longest):
+            longest = days
+    return longest
+
+
 #: nouns of a running total: "the number of people killed since March" dates the total only
 TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
 
@@ -459,7 +498,7 @@ def governing_time(doc: Document, token_i: int) -> TimeMention | None:
         span = parsed.char_span(m.start, m.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        if _dates_a_total(span, level):
+        if _dates_a_total(span, level) or _dates_what_came_before(span, level):
             continue
         other_clause, k = _attachment(span, level)
         precise = 0 if m.date is not None and m.date.start is not None else 1
@@ -478,6 +517,26 @@ def _dates_a_total(span: Span, level: dict[int, int]) -> bool:
     while token.i not in level and token.head.i != token.i:
         token = token.head
         if token.i not in level and token.lemma_.lower() in TOTAL_WORDS:
+            return True
+    return False
+
+
+#: words that open what an incident followed or preceded: "after the patrols' deployment on
+#: Saturday, attacks killed 13" is not dated Saturday
+_SEQUENCE_WORDS = frozenset({"after", "following"})
+
+
+def _dates_what_came_before(span: Span, level: dict[int, int]) -> bool:
+    """The time stands in an "after ..." phrase or clause that the trigger is not part of (not
+    "after May 1" itself: that dates the event)."""
+    token = span.root
+    while token.i not in level and token.head.i != token.i:
+        token = token.head
+        if token.i in level:
+            break
+        if (token.lower_ in _SEQUENCE_WORDS and token.i != span.root.head.i) or any(
+            c.dep_ == "mark" and c.lower_ in _SEQUENCE_WORDS for c in token.children
+        ):
             return True
     return False
 

@@ -29,6 +29,7 @@ from spacy.tokens import Token
 from ..actors import get_actor_dictionary
 from ..classifier import get_classifier
 from ..config import Settings
+from ..gazetteer import AREA_WORDS, haversine_km
 from ..lexicon import Lexicon, load_lexicon
 from ..pipeline import register_stage
 from ..records import (
@@ -46,6 +47,7 @@ from ..records import (
     content_hash,
 )
 from ..syntax import (
+    Quantity,
     ancestors,
     governing_verb,
     in_regions,
@@ -53,7 +55,7 @@ from ..syntax import (
     quoted_regions,
     tree_distance,
 )
-from .dates import TOTAL_WORDS, governing_time
+from .dates import TOTAL_WORDS, governing_time, period_days
 
 log = logging.getLogger(__name__)
 _LEX = load_lexicon()
@@ -307,6 +309,9 @@ STATE_VERBS = frozenset(
 TIME_UNITS = frozenset(["day", "week", "month", "year", "hour", "night", "weekend"])
 REFERRING_DETS = frozenset(["the", "this", "that", "these", "those", "its", "their", "his", "her"])
 LONG_PRECISIONS = frozenset({"month", "year"})
+#: a span longer than this is a period of many events, not one event's short range (ACLED's
+#: time precision 2 is a week at most)
+LONG_DAYS = 7
 
 
 @dataclass
@@ -1014,38 +1019,73 @@ class EventDetector:
         """Locational places of the sentence near the trigger, best first, with a precision."""
         sp = doc.doc
         assert sp is not None
-        anchor = sp[group.anchor] if group.anchor >= 0 else sp[group.triggers[0].head]
+        anchor = sp[group.anchor] if group.anchor >= 0 else _typing_trigger(group, sp)
         verb = governing_verb(anchor)
+        # triggers of another type that the group took in: a place nearer one of them is its place
+        others = [
+            sp[t.head]
+            for t in group.triggers
+            if t.kind != "casualty" and t.sub != group.sub and t.head != anchor.i
+        ]
         scored: list[tuple[int, int, PlaceMention, int]] = []
         names = None
         for pm in doc.places:
-            if not pm.locational or pm.place is None:
+            if pm.place is None:
                 continue
             if not (group.sent.start_char <= pm.start < group.sent.end_char):
+                continue
+            span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            part = _country_part(root, pm)
+            local = not part and _local_group(root, pm)
+            if not (pm.locational or part or local):
                 continue
             if names is None:
                 names = get_actor_dictionary().group_spans(group.sent)
             if any(start <= pm.start and pm.end <= end for start, end in names):
                 continue  # "Hayat Tahrir al-Sham": a group's name, not Damascus
-            span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
-            if span is None:
-                continue
-            root = span.root
-            if _modifier_use(root) or _actor_use(root, pm):
+            if not (part or local) and (_modifier_use(root) or _actor_use(root, pm)):
                 continue
             dist = min(tree_distance(root, anchor), tree_distance(root, verb) + 1)
+            if any(tree_distance(root, other) < dist for other in others):
+                dist += (
+                    2  # "kill 6 in a village east of Hama and shelling on Daraa": the shelling's
+                )
             precision = pm.place.precision
-            prep = root.head if root.dep_ == "pobj" else None
+            # "from Madaya town", "near the Hama countryside": the phrase the name stands in
+            phrase = root.head if root.dep_ == "compound" and _place_word(root.head) else root
+            prep = phrase.head if phrase.dep_ == "pobj" else None
             if prep is not None and prep.lower_ in ("near", "around", "close", "between"):
                 precision = max(precision, 2)
             if _area_of(root):
                 precision = max(precision, 2)
             if prep is not None and prep.lower_ == "from":
                 dist += 3  # where people came from, not where it happened
+            if _across_border(root):
+                dist += 100  # the land across a border: only when nothing else is named
+            if local:
+                dist += 50  # "Idlib militants": where they are from, when nothing else is named
+                precision = max(precision, 2)
             # a town or site in the clause says more than the country named beside it
             scored.append((dist + (1 if precision == 3 else 0), pm.start, pm, precision))
         scored.sort(key=lambda s: (s[0], s[1]))
-        return [(pm, prec) for _, _, pm, prec in scored]
+        # "Syria's al-Bab", "clashes in Syria ... in Eastern Ghouta": a place inside the country
+        # named says where in it
+        inside = {
+            pm.place.country_code
+            for _, _, pm, _ in scored
+            if pm.place is not None and pm.feature != "country"
+        }
+        return sorted(
+            ((pm, prec) for _, _, pm, prec in scored),
+            key=lambda c: (
+                c[0].feature == "country"
+                and c[0].place is not None
+                and c[0].place.country_code in inside
+            ),
+        )
 
     # -- the stage ----------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
@@ -1109,6 +1149,8 @@ class EventDetector:
         head = sp[group.triggers[0].head]
         group.time = governing_time(doc, head.i)
         status = self.plural_status(group)
+        if status == "event" and _toll_over_period(doc, group):
+            status = "aggregate"
         if status == "generic":
             return
         sent_span = doc.span(group.sent.start_char, group.sent.end_char)
@@ -1152,7 +1194,7 @@ class EventDetector:
             target.absorb(mention, group, places)
             mention.event_index = events.index(target)
             return
-        for n, place_list in enumerate(_split_by_country(places, group, sp)):
+        for n, place_list in enumerate(_split_by_place(places, group, sp)):
             if n > 0:  # one mention per event, so later stages find each event's words
                 mention = dataclasses.replace(mention)
                 doc.mentions.append(mention)
@@ -1172,10 +1214,12 @@ class EventDetector:
         if all(t.kind == "casualty" for t in group.triggers):
             # a toll over a period: the clause says it all ("1,000 people killed since January")
             tok = governing_verb(tok)
-            q = next(
-                (quantity_of(c) for c in tok.children if c.dep_ in ("nsubjpass", "dobj", "nsubj")),
-                None,
+            found = (
+                quantity_of(c) or _quantity_of_whom(c)
+                for c in tok.children
+                if c.dep_ in ("nsubjpass", "dobj", "nsubj")
             )
+            q = next((f for f in found if f is not None), None)
             clause = [t.i for t in tok.subtree]
         else:
             clause = [t.i for t in tok.subtree]
@@ -1341,12 +1385,20 @@ def _told_as_fact(node: Token) -> bool:
 
 
 BACKGROUND_WORDS = frozenset({"after", "before", "since", "following"})
+#: "in revenge for", "in retaliation for", "in response to": the motive is an earlier incident
+MOTIVE_NOUNS = frozenset({"revenge", "retaliation", "response", "reprisal", "retribution"})
 
 
 def in_background(word: Token, trigger: Token) -> bool:
-    """The word stands in an "after ..."/"since ..." clause or phrase that the trigger is not in."""
+    """The word stands in an "after ..."/"since ..."/"in revenge for ..." clause or phrase that
+    the trigger is not in."""
     for node in [word, *ancestors(word, limit=6)]:
         marker = node if node.lower_ in BACKGROUND_WORDS else None
+        if node.lemma_.lower() in MOTIVE_NOUNS and node.dep_ == "pobj" and node.head.lower_ == "in":
+            marker = node.head
+        elif node.dep_ == "prep" and node.i > 0 and _motive(node.doc[node.i - 1]):
+            # the parse may hang "for ..." on the verb: "killed 3 in revenge | for the deaths of 20"
+            return not (node.i - 2 <= trigger.i <= node.right_edge.i)
         if marker is None:
             marker = next(
                 (c for c in node.children if c.dep_ == "mark" and c.lower_ in BACKGROUND_WORDS),
@@ -1358,6 +1410,10 @@ def in_background(word: Token, trigger: Token) -> bool:
             span = range(marker.left_edge.i, marker.right_edge.i + 1)
             return trigger.i not in span
     return False
+
+
+def _motive(tok: Token) -> bool:
+    return tok.lemma_.lower() in MOTIVE_NOUNS and tok.i > 0 and tok.nbor(-1).lower_ == "in"
 
 
 def background_of(tokens: list[Token]) -> set[int]:
@@ -1417,6 +1473,22 @@ def _reported_as_news(verb: Token) -> bool:
     )
 
 
+def _quantity_of_whom(tok: Token) -> Quantity | None:
+    """ "claimed the lives of 28 civilians": the number of the people the noun is of."""
+    for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            return quantity_of(obj)
+    return None
+
+
+def _toll_over_period(doc: Document, group: _Group) -> bool:
+    """ "In 2 weeks, gunmen claimed the lives of 28": a toll over days (an Aggregate, as "three
+    days of protests left 23 dead")."""
+    if not all(t.kind == "casualty" for t in group.triggers):
+        return False
+    return any((period_days(doc, t.head) or 0.0) > 1.0 for t in group.triggers)
+
+
 def _long_period(time: TimeMention | None) -> bool:
     """A month, a year, or a range of more than a week ("since January")."""
     if time is None or time.date is None or time.date.start is None:
@@ -1424,7 +1496,7 @@ def _long_period(time: TimeMention | None) -> bool:
     if time.date.precision in LONG_PRECISIONS:
         return True
     end = time.date.end or time.date.start
-    return time.date.precision == "range" and (end - time.date.start).days > 7
+    return time.date.precision == "range" and (end - time.date.start).days > LONG_DAYS
 
 
 def _same_family(rule_sub: str, best: str) -> bool:
@@ -1452,16 +1524,36 @@ def _same_incident(a: _Event, b: _Event) -> bool:
     place_a = a.places[0][0].place if a.places else None
     place_b = b.places[0][0].place if b.places else None
     if place_a is not None and place_b is not None:
-        if place_a.country_code != place_b.country_code:
-            return False
-        specific = {p.name for p in (place_a, place_b) if p.precision == 1}
-        if len(specific) > 1:
+        if not _same_area(place_a, a.places[0][1], place_b, b.places[0][1]):
             return False
     elif place_a is None and place_b is None and a.time is not None and b.time is not None:
         return True
     # with a place or a date missing on one side, only a neighbouring sentence continues it
     gap = b.evidence[0].start - a.evidence[-1].end
     return (place_a is not None and place_b is not None) or gap < 400
+
+
+#: two places closer than this may be one incident's ("the Hama countryside" and a village there)
+SAME_AREA_KM = 50.0
+
+
+def _same_area(a: Place, precision_a: int, b: Place, precision_b: int) -> bool:
+    """One incident's place told twice: the same place, a region and a place in it, or the land
+    around a town and a place near it; not two towns, nor the Hama countryside and Deir ez-Zor."""
+    if a.country_code != b.country_code:
+        return False
+    if a.name == b.name or (a.geonames_id is not None and a.geonames_id == b.geonames_id):
+        return True
+    if precision_a == precision_b == 1:
+        return False  # two named towns or sites: two events (one place, one event)
+    wide, narrow = (a, b) if a.precision >= b.precision else (b, a)
+    if wide.precision == 3 and (wide.admin1 is None or wide.admin1 == narrow.admin1):
+        return True  # a country or province and a place in it
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return True
+    assert a.latitude is not None and a.longitude is not None
+    assert b.latitude is not None and b.longitude is not None
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= SAME_AREA_KM
 
 
 def _consolidate(events: list[_Event]) -> list[_Event]:
@@ -1914,30 +2006,12 @@ PLACE_NOUNS = frozenset(
         "front",
         "enclave",
         "pocket",
+        "zone",
         "island",
         "river",
         "bank",
         "hill",
         "hills",
-    ]
-)
-#: "the Homs desert", "the countryside of Idlib": a stretch of land named after a town, coded
-#: near that town (precision 2) rather than at it
-AREA_NOUNS = frozenset(
-    [
-        "countryside",
-        "desert",
-        "mountain",
-        "mountains",
-        "valley",
-        "plain",
-        "area",
-        "region",
-        "hills",
-        "enclave",
-        "pocket",
-        "vicinity",
-        "environs",
     ]
 )
 
@@ -1948,12 +2022,18 @@ def _modifier_use(root: Token) -> bool:
     (where the event happened)."""
     head = root.head
     if root.dep_ == "poss":
-        return not (head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC", ""))
+        # "Latakia's suburbs", "Syria's al-Bab": a part of the place, not its people's act
+        return not (
+            (head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "LOC", "FAC", ""))
+            or _place_word(head)
+        )
     return (
         root.dep_ in ("compound", "amod", "nmod")
         and head.pos_ in ("NOUN", "PROPN")
-        and head.lemma_.lower() not in PLACE_NOUNS
+        and not _place_word(head)
         and not _event_noun(head)
+        # "found in the Eastern Ghouta weeks after ...": the parse hangs the place on the time
+        and head.lemma_.lower() not in TIME_UNITS
     )
 
 
@@ -1999,6 +2079,83 @@ def _actor_use(root: Token, pm: PlaceMention) -> bool:
     return root.dep_ == "nsubj" and head.pos_ == "VERB" and pm.feature == "country"
 
 
+#: "the Syrian south", "in the Afghan north": a part of a country named by its adjective
+COMPASS_NOUNS = frozenset(
+    ["north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"]
+)
+
+
+def _country_part(root: Token, pm: PlaceMention) -> bool:
+    """A country's adjective on a word for part of its land ("the Syrian south", "several Syrian
+    areas", "Syrian territory"): where it happened, known only to the country (precision 3)."""
+    if pm.feature != "country":
+        return False
+    if root.dep_ in ("amod", "compound"):
+        noun = root.head
+    elif root.i + 1 < len(root.doc) and root.nbor().lemma_.lower() in COMPASS_NOUNS:
+        noun = root.nbor()  # the parse may miss it: "in Afghan north"
+    elif _place_word(root) and any(c.ent_type_ == "NORP" for c in root.children):
+        noun = root  # the mention took the noun in: "the Syrian territory"
+    else:
+        return False
+    if noun.lemma_.lower() not in COMPASS_NOUNS and not _place_word(noun):
+        return False
+    # "the Russian-Turkish demilitarized area": named after an accord, not inside one country
+    demonyms = {t.i for left in noun.lefts for t in left.subtree if t.ent_type_ in ("NORP", "GPE")}
+    return len(demonyms - {root.i}) <= (1 if noun.i == root.i else 0)
+
+
+def _place_word(tok: Token) -> bool:
+    """A word for a place or a stretch of land: "town", "the countryside", "areas", "zone"."""
+    lemma = tok.lemma_.lower()
+    return lemma in PLACE_NOUNS or lemma in AREA_WORDS or tok.lower_ in AREA_WORDS
+
+
+def _typing_trigger(group: _Group, sp) -> Token:
+    """The trigger that gave the group its type, outside any "after ..." phrase of the others:
+    in "shelling on X and 2 killed in mine explosions in Y" the explosions are the event's."""
+    heads = [sp[t.head] for t in group.triggers]
+    background = background_of(heads)
+    deaths = [sp[t.head] for t in group.triggers if t.kind == "casualty"]
+
+    def to_deaths(trig: _Trigger) -> int:
+        # of two strikes told, the one whose clause has the dead
+        return min((tree_distance(sp[trig.head], d) for d in deaths), default=0)
+
+    typing = [t for t in group.triggers if t.sub == group.sub and t.head not in background]
+    if typing:
+        best = max(typing, key=lambda t: (t.weight, -to_deaths(t)))
+        return sp[best.head]
+    # the classifier's type, named by no trigger: the deaths tell the event
+    return deaths[0] if deaths else heads[0]
+
+
+#: people of a place: "Idlib militants", "Kandahar police", "Gao residents" are most often there
+LOCAL_PEOPLE = frozenset({"resident", "villager", "local", "tribesman", "tribesmen", "elder"})
+
+
+def _local_group(root: Token, pm: PlaceMention) -> bool:
+    """A town or province naming an armed group or its people ("Idlib militants", "the Kandahar
+    police"), not a country ("Iraqi officials": a state acts abroad) nor a patron."""
+    if pm.feature not in ("city", "admin2") or root.dep_ not in ("compound", "nmod"):
+        return False
+    if root.tag_ != "NNP":
+        return False  # "Chechen fighters": a people's adjective, fighters from anywhere
+    head = root.head
+    # a title-case headline leaves "Militants" unlemmatized
+    forms = {head.lemma_.lower(), head.lower_, head.lower_.removesuffix("s")}
+    return bool(forms & (_LEX.armed_words | LOCAL_PEOPLE))
+
+
+def _across_border(root: Token) -> bool:
+    """ "near the border with Turkey": the neighbour across the border, not where it happened."""
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "with"
+        and root.head.head.lemma_.lower() in ("border", "frontier")
+    )
+
+
 def _event_noun(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     return tok.pos_ == "NOUN" and (
@@ -2011,10 +2168,14 @@ def _event_noun(tok: Token) -> bool:
 def _area_of(root: Token) -> bool:
     """ "Homs desert", "the countryside of Idlib", "the Idlib countryside": land around a place."""
     if root.dep_ in ("compound", "nmod", "amod"):
-        return root.head.lemma_.lower() in AREA_NOUNS
+        return _area_word(root.head)
     if root.dep_ == "pobj" and root.head.lower_ == "of":
-        return root.head.head.lemma_.lower() in AREA_NOUNS
+        return _area_word(root.head.head)
     return False
+
+
+def _area_word(tok: Token) -> bool:
+    return tok.lower_ in AREA_WORDS or tok.lemma_.lower() in AREA_WORDS
 
 
 def _pronoun_subject(tok: Token) -> bool:
@@ -2114,30 +2275,48 @@ def _antecedent_aggregate(doc: Document, group: _Group) -> int | None:
     return None
 
 
-def _split_by_country(
+def _split_by_place(
     places: list[tuple[PlaceMention, int]], group: _Group, sp
 ) -> list[list[tuple[PlaceMention, int]]]:
-    """ "strikes in both Iraq and Syria": one event per country (one place, one event in ACLED)."""
+    """ "strikes in both Iraq and Syria", "explosions in the Homs countryside and the Hama
+    countryside": one event per place (ACLED: one place, one event). Within a country, not
+    "between X and Y" (one place between them), nor a town and the region it lies in."""
     if not places:
         return [[]]
-    best = places[0]
-    best_span = sp.char_span(best[0].start, best[0].end, alignment_mode="expand")
-    if best_span is None:
-        return [places]
-    siblings = [best]
-    for pm, prec in places[1:]:
+
+    def phrase(pm: PlaceMention) -> Token | None:
         span = sp.char_span(pm.start, pm.end, alignment_mode="expand")
-        if span is None or pm.place is None or best[0].place is None:
-            continue
-        if (
-            span.root.dep_ == "conj"
-            and (
-                span.root.head.i == best_span.root.i
-                or span.root.head.i in {s[0].start for s in siblings}
-            )
-            and pm.place.country_code != best[0].place.country_code
+        if span is None:
+            return None
+        root = span.root
+        return root.head if root.dep_ == "compound" and _place_word(root.head) else root
+
+    def coordination(node: Token) -> Token:
+        # the first of coordinated phrases: "in X and in Y" coordinates the "in"s
+        if node.dep_ == "pobj" and (
+            node.head.dep_ == "conj" or any(c.dep_ == "conj" for c in node.head.children)
         ):
-            siblings.append((pm, prec))
+            node = node.head
+        while node.dep_ == "conj":
+            node = node.head
+        return node
+
+    best, best_prec = places[0]
+    first = phrase(best)
+    if first is None or best.place is None:
+        return [places]
+    joined = coordination(first)
+    siblings = [places[0]]
+    for pm, prec in places[1:]:
+        node = phrase(pm)
+        if node is None or pm.place is None or coordination(node).i != joined.i:
+            continue
+        if pm.place.country_code == best.place.country_code and (
+            _same_area(best.place, best_prec, pm.place, prec)
+            or any(a.lower_ == "between" for a in [node, *ancestors(node, limit=3)])
+        ):
+            continue
+        siblings.append((pm, prec))
     if len(siblings) == 1:
         return [places]
     return [[s] for s in siblings]

@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from eventwire.pipeline import Pipeline
+from eventwire.records import Article
 from eventwire.stages.counts import CountFinder
 from eventwire.stages.events import EventDetector
 
@@ -61,6 +63,97 @@ def test_vague_toll_is_unknown(first_event) -> None:
     assert event.fatalities is not None
     assert event.fatalities.count is None
     assert event.fatalities.qualifier == "unknown"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A drone strike killed 3 militants in the hills in revenge for the deaths of 20 soldiers.",
+        "Fighters executed 3 prisoners in retaliation for the killing of 20 of their men and "
+        "dumped the dead bodies by the road.",
+    ],
+)
+def test_the_deaths_avenged_are_not_the_toll(first_event, text: str) -> None:
+    event = first_event(text)
+    assert event.fatalities is not None and event.fatalities.count == 3
+
+
+def test_a_toll_raised_over_weeks_is_not_the_incidents(settings) -> None:
+    # the dates stage finds the period
+    result = Pipeline(settings)(
+        Article(
+            text="Air raids hit the town and raised the death toll to about 190 within 27 days.",
+            published=PUB,
+        )
+    )
+    assert result.events and all(e.fatalities is None for e in result.events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army's ground offensive on the town left about 350 dead and wounded in 5 bloody days.",
+        "Shelling on the valley killed 40 people over three consecutive days.",
+    ],
+)
+def test_a_toll_of_several_days_is_no_ones_count(settings, text: str) -> None:
+    result = Pipeline(settings)(Article(text=text, published=PUB))
+    assert all(e.fatalities is None for e in result.events)
+
+
+def test_the_days_of_a_total_are_not_the_killings(settings) -> None:
+    result = Pipeline(settings)(
+        Article(
+            text="The killing of 8 soldiers raises to 44 the number of dead in 5 days of fighting.",
+            published=PUB,
+        )
+    )
+    tolls = [e.fatalities.count for e in result.events if e.fatalities is not None]
+    assert tolls == [8]
+
+
+def test_a_total_beside_another_events_count_is_not_this_ones(make_doc, stages) -> None:
+    detector, counts = stages
+    doc = counts(
+        detector(
+            make_doc(
+                "Mine explosions caused a massacre of 7 villagers and raised the death toll to 11 "
+                "in three days.",
+                date(2023, 5, 12),
+            )
+        )
+    )
+    tolls = [e.fatalities.count for e in doc.events if e.fatalities is not None]
+    assert tolls and max(tolls) == 7
+
+
+def test_who_was_left_dead_is_the_object_of_left(first_event) -> None:
+    event = first_event(
+        "Attacks by the rebels on the hills leave 13 members of the army and the gunmen loyal to "
+        "them dead"
+    )
+    assert event.fatalities is not None and event.fatalities.count == 13
+
+
+def test_one_number_for_the_dead_and_the_wounded_counts_no_dead(first_event) -> None:
+    event = first_event("The blast left 20 dead and wounded in the market")
+    assert event.fatalities is not None
+    assert event.fatalities.count is None and event.fatalities.qualifier == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("The attack left 3 dead and 10 wounded", 3),
+        ("Warplanes kill 3 and wound others in the town", 3),
+        ("An explosion kills 4 children and injures their father", 4),
+    ],
+)
+def test_the_wounded_with_words_of_their_own_leave_the_dead_counted(
+    first_event, text: str, killed: int
+) -> None:
+    event = first_event(text)
+    assert event.fatalities is not None and event.fatalities.count == killed
 
 
 def test_background_deaths_are_not_the_toll(first_event) -> None:

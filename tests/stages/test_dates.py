@@ -7,7 +7,13 @@ import pytest
 
 from eventwire.pipeline import registered_stages
 from eventwire.records import Article, Document
-from eventwire.stages.dates import clause_tense, find_times, governing_time, make_dates
+from eventwire.stages.dates import (
+    clause_tense,
+    find_times,
+    governing_time,
+    make_dates,
+    period_days,
+)
 
 THU = date(2024, 2, 8)
 
@@ -315,3 +321,48 @@ def test_find_times_is_usable_on_its_own(make_doc):
         "2023-12-21",
         "2023-12-31",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "days"),
+    [
+        ("In two weeks, gunmen killed 28 villagers in the hills.", "killed", 14.0),
+        ("Raids raised the toll to 190 within 27 days of bombing.", "toll", 27.0),
+        ("Clashes killed 5 fighters over three months.", "killed", 91.2),
+        # how long one act lasted is no period it covers
+        ("Fighters killed 5 soldiers in a three-hour battle.", "killed", None),
+        ("Fighters killed 5 soldiers on Monday.", "killed", None),
+    ],
+)
+def test_the_period_a_clause_covers(dated, text: str, word: str, days: float | None) -> None:
+    doc = dated(text)
+    found = period_days(doc, _token(doc, word))
+    assert found == pytest.approx(days) if days is not None else found is None
+
+
+@pytest.mark.parametrize(
+    ("text", "dated_on"),
+    [
+        # what the incident followed is not its day
+        ("After the deployment of the army patrols on Monday, rebels killed 13 soldiers.", None),
+        ("After they deployed patrols on Monday, rebels attacked the base.", None),
+        # "after" with the date as its object dates the event
+        ("Rebels attacked the base after Monday.", "Monday"),
+    ],
+)
+def test_a_date_of_what_came_before_does_not_date_the_event(
+    dated, text: str, dated_on: str | None
+) -> None:
+    doc = dated(text)
+    word = "killed" if "killed" in text else "attacked"
+    time = governing_time(doc, _token(doc, word))
+    assert (time.text if time else None) == dated_on
+
+
+def test_a_period_of_a_coordinated_noun_clause_is_not_shared(dated) -> None:
+    # the parse may make "explosions" the root and "raise" its conjunct: the period is the total's
+    doc = dated(
+        "Mine explosions from the remnants of the war cause massacre of 7 citizens and raise "
+        "the death toll to 11 people during the last 72 hours"
+    )
+    assert period_days(doc, _token(doc, "massacre")) is None

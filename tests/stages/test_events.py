@@ -8,7 +8,7 @@ import pytest
 
 from eventwire.pipeline import Pipeline
 from eventwire.records import Article, ArticleResult, Document
-from eventwire.stages.events import EventDetector
+from eventwire.stages.events import EventDetector, _across_border
 
 PUB = date(2023, 5, 12)  # a Friday
 
@@ -357,6 +357,46 @@ def test_a_state_behind_the_actor_is_no_location(extract, text: str) -> None:
     assert all(e.location is None or e.location.country_code != "IR" for e in result.events)
 
 
+def test_a_headline_source_tag_leaves_the_place_to_the_event(extract) -> None:
+    result = extract("Gunmen kill 4 villagers in Somalia - police")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "SO"
+    assert result.events[0].location.precision == 3
+
+
+def test_a_place_in_the_country_named_says_where(extract) -> None:
+    result = extract("Fighting in Somalia leaves 7 dead in Kismayo")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.name == "Kismayo"
+
+
+def test_a_countrys_adjective_on_part_of_its_land_is_the_country(extract) -> None:
+    result = extract("A roadside bomb killed 3 soldiers in the Afghan south")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "AF"
+    assert result.events[0].location.precision == 3
+    # named after an accord between two states: neither is the place
+    result = extract("Gunmen killed 3 villagers in the Russian-Turkish buffer area")
+    assert all(
+        e.location is None or e.location.country_code not in ("RU", "TR") for e in result.events
+    )
+
+
+def test_the_land_across_a_border_is_no_location(nlp) -> None:
+    doc = nlp("Fighters killed 5 soldiers in a village near the border with Ethiopia.")
+    across = [t.text for t in doc if _across_border(t)]
+    assert across == ["Ethiopia"]
+
+
+def test_strikes_on_far_apart_places_stay_apart(extract) -> None:
+    result = extract(
+        "Warplanes bombed villages in Kandahar province on Monday. "
+        "An air strike killed 4 people in Kunduz on Monday."
+    )
+    places = sorted(e.location.name for e in result.events if e.location is not None)
+    assert len(result.events) == 2 and places[1] == "Kunduz"
+
+
 def test_no_warning_names_an_event_that_was_dropped(settings, make_doc) -> None:
     strict = settings.model_copy(
         update={"extract": settings.extract.model_copy(update={"min_confidence": 1.0})}
@@ -602,3 +642,99 @@ def test_a_bomb_told_beside_a_factory_is_still_an_event(run) -> None:
 def test_a_demonstration_needs_demonstrators(run, text: str) -> None:
     doc = run(text)
     assert doc.events and doc.events[0].sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    ("text", "precision"),
+    [
+        ("Gunmen killed 3 soldiers on the outskirts of Kandahar", 1),
+        ("Gunmen killed 3 soldiers in the Kandahar outskirts", 1),
+        ("Gunmen killed 3 soldiers in the Kandahar countryside", 2),
+        ("Gunmen killed 3 soldiers in the hills of Kandahar", 2),
+    ],
+)
+def test_the_outskirts_are_the_town_the_land_around_it_is_near(
+    extract, text: str, precision: int
+) -> None:
+    result = extract(text)
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.precision == precision
+
+
+def test_the_trigger_that_gives_the_type_gives_the_place(extract) -> None:
+    result = extract(
+        "Shelling hit villages in the Kandahar countryside and 3 people were killed in mine "
+        "explosions in Kunduz"
+    )
+    mines = [e for e in result.events if e.sub_event_type == "Remote explosive/landmine/IED"]
+    assert mines and mines[0].location is not None and mines[0].location.name == "Kunduz"
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Rockets hit the outskirts of Kabul's suburbs, killing 2 soldiers", "AF"),
+        ("Air strikes kill six in an Afghan truce zone", "AF"),
+    ],
+)
+def test_a_place_word_makes_the_name_a_location(extract, text: str, country: str) -> None:
+    result = extract(text)
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == country
+
+
+def test_a_toll_over_weeks_is_an_aggregate(extract) -> None:
+    result = extract("In two weeks, gunmen claimed the lives of 28 villagers in the hills.")
+    assert result.events == []
+    assert result.aggregates and result.aggregates[0].count == 28
+
+
+def test_the_surest_trigger_of_the_type_gives_the_place(extract) -> None:
+    result = extract(
+        "Troops raid the Kandahar countryside and two fighters were killed in clashes in Kunduz"
+    )
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.name == "Kunduz"
+
+
+def test_a_town_naming_a_local_armed_group_is_near_where_it_acted(extract) -> None:
+    result = extract("Kandahar Militants Execute Three Villagers Over Spying Charges")
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "AF"
+    assert result.events[0].location.precision == 2
+    # a place named in the sentence wins; a people's adjective names no place
+    result = extract("Kandahar police killed 3 militants in Kunduz")
+    assert result.events[0].location is not None and result.events[0].location.name == "Kunduz"
+    result = extract("Warplanes kill eight Chechen fighters on the road")
+    assert all(e.location is None or e.location.country_code != "RU" for e in result.events)
+
+
+def test_a_place_the_parse_hangs_on_a_time_word_is_still_a_place(extract) -> None:
+    result = extract(
+        "The bodies of three men were found in the Eastern Ghouta weeks after they went missing"
+    )
+    assert result.events and result.events[0].location is not None
+    assert result.events[0].location.country_code == "SY"
+
+
+def test_attacks_on_two_nearby_towns_on_one_day_are_two_events(extract) -> None:
+    result = extract(
+        "Gunmen shot dead two shopkeepers in Kabul on Monday. "
+        "Gunmen shot dead three farmers in Paghman on Monday."
+    )
+    assert len(result.events) == 2
+
+
+def test_one_mention_for_two_towns_is_two_events_sharing_the_toll(extract) -> None:
+    result = extract("Shelling on Kandahar and Kunduz killed 7 civilians on Monday")
+    tolls = {
+        e.location.name: e.fatalities.count
+        for e in result.events
+        if e.location is not None and e.fatalities is not None
+    }
+    assert tolls == {"Kandahār": 4, "Kunduz": 3}  # split evenly, the extra to the first
+
+
+def test_between_two_towns_is_one_place(extract) -> None:
+    result = extract("Fighting on the road between Kandahar and Kunduz killed 4")
+    assert len(result.events) == 1
