@@ -446,6 +446,8 @@ class EventDetector:
         for verbs, objects, sub in self.lex.verb_objects:
             if lemma not in verbs:
                 continue
+            if lemma == "detonate" and not _controlled_blast(tok):
+                continue  # "militants detonated two bombs": an attack, not one disrupted
             done_to = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
             if tok.dep_ == "acl" and tok.tag_ == "VBN":
                 done_to.append(tok.head)  # "a stash of rockets found in a cave"
@@ -558,14 +560,21 @@ class EventDetector:
         seriously harmful force against them is excessive force; dispersal, detention or any
         other interference is intervention. None when the triggers tell no demonstration."""
         subs = {t.sub for t in triggers}
-        if subs == {"Violent demonstration"} and not _names_crowd(sent.doc[:]):
-            doc = sent.doc
-            if all(
-                _forms(doc[t.head]) & PROPERTY_HARM or doc[t.head].lower_ == "set" for t in triggers
-            ):
-                # cars torched or shops smashed with no demonstrators or crowd anywhere in the
-                # report: property destroyed, not a riot (coding guide §1)
-                return "Looting/property destruction"
+        doc = sent.doc
+        burned = subs == {"Violent demonstration"} and all(
+            _forms(doc[t.head]) & PROPERTY_HARM or doc[t.head].lower_ == "set" for t in triggers
+        )
+        if burned and (
+            not _names_crowd(doc[:])
+            or (
+                not _names_demonstration(doc[:])
+                and all(_armed_agent(doc[t.head], organized=True) for t in triggers)
+            )
+        ):
+            # cars torched or shops smashed with no demonstrators or crowd anywhere in the
+            # report, or homes burned by soldiers or militiamen: property destroyed, not a riot
+            # (coding guide §1)
+            return "Looting/property destruction"
         if "Violent demonstration" in subs:
             return "Violent demonstration"
         if not subs & PROTEST_SUBS:
@@ -680,7 +689,7 @@ class EventDetector:
                 return True
         return False
 
-    def _context_sub(self, sent: SpacySpan) -> str | None:
+    def _context_sub(self, sent: SpacySpan | list[Token]) -> str | None:
         votes: dict[str, int] = {}
         for tok in sent:
             for sub in self.lex.context.get(tok.lemma_.lower(), ()):
@@ -695,6 +704,9 @@ class EventDetector:
         by_weapon = self._context_sub(sent)
         if by_weapon and lemma in GENERIC_BY_WEAPON:
             return by_weapon, 0.7
+        told_later = self._weapon_told_later(tok, sent) if lemma in GENERIC_BY_WEAPON else None
+        if told_later:
+            return told_later, 0.85
         if lemma in EXPLOSION_WORDS:
             # ACLED codes a blast of no stated kind as a remote explosive; the classifier and the
             # sentence's cues still tell an accident apart
@@ -714,6 +726,22 @@ class EventDetector:
             # own verb-object rule)
             return trig.sub, 0.0
         return trig.sub, 0.55
+
+    def _weapon_told_later(self, tok: Token, sent: SpacySpan) -> str | None:
+        """The weapon a short report names as the means of the same attack in a later sentence
+        ("attacks hit 13 police posts ... The attacks were carried out with grenades"): the
+        back-reference's weapon is the first mention's sub-type."""
+        doc = sent.doc
+        if not _is_snippet(doc):
+            return None
+        lemma = tok.lemma_.lower()
+        for other in doc[sent.end :]:
+            if other.lemma_.lower() == lemma and _refers_back(other):
+                verb = governing_verb(other)
+                # the clause's own words, not those of a clause joined to it by "and"
+                joined = {t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree}
+                return self._context_sub([t for t in verb.subtree if t.i not in joined])
+        return None
 
     def _decide_casualty(self, tok: Token, sent: SpacySpan) -> tuple[str, float]:
         """A toll with no other trigger ("Gunmen killed seven farmers", "5 killed in Zahra") is an
@@ -874,6 +902,14 @@ class EventDetector:
             and SUB_EVENT_TYPES[sub] != "Strategic developments"
             and best not in rule
             and specific >= 0.8
+        ):
+            return True
+        # a base or post set up is the specific development; the troops or vehicles moved in
+        # with it are the general one (coding guide §1)
+        if (
+            sub == "Headquarters or base established"
+            and best == "Change to group/activity"
+            and specific >= 0.9
         ):
             return True
         # people captured, not a place: the parse saw whom
@@ -1688,6 +1724,20 @@ def _captive(tok: Token) -> bool:
         if child.dep_ in ("dobj", "nsubjpass"):
             return child.ent_type_ == "PERSON" or child.lemma_.lower() in CAPTIVE_WORDS
     return False
+
+
+#: who blows up a device found, rather than one planted (coding guide §1: Disrupted weapons use)
+DISPOSAL_WORDS = frozenset(["expert", "squad", "sapper", "engineer", "technician", "unit"])
+
+
+def _controlled_blast(verb: Token) -> bool:
+    """ "bomb disposal experts detonated the device", "it was safely detonated": a device made
+    harmless, not one set off at its target."""
+    if any(c.lower_ in ("safely", "controlled") for c in verb.subtree):
+        return True
+    return _state_agent(verb) or any(
+        t.lemma_.lower() in DISPOSAL_WORDS for a in _agents(verb) for t in a.subtree
+    )
 
 
 def _state_agent(verb: Token) -> bool:

@@ -29,6 +29,21 @@ def extract(settings):
     return run
 
 
+@pytest.fixture(scope="module")
+def rules_detector(settings) -> EventDetector:
+    """The rules without the learned classifier."""
+    extract = settings.extract.model_copy(update={"classifier_weight": 0.0})
+    return EventDetector(settings.model_copy(update={"extract": extract}))
+
+
+@pytest.fixture
+def rules_run(make_doc, rules_detector):
+    def run(text: str) -> Document:
+        return rules_detector(make_doc(text, PUB))
+
+    return run
+
+
 @pytest.fixture
 def run(make_doc, detector):
     def run(text: str) -> Document:
@@ -602,3 +617,56 @@ def test_a_bomb_told_beside_a_factory_is_still_an_event(run) -> None:
 def test_a_demonstration_needs_demonstrators(run, text: str) -> None:
     doc = run(text)
     assert doc.events and doc.events[0].sub_event_type == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Coordinated attacks hit police stations in four districts on Sunday night. "
+            "Officials said the attacks were carried out with hand grenades thrown from "
+            "motorcycles.",
+            "Grenade",
+        ),
+        (
+            "Insurgents detonated a bomb near a bus station in the city, wounding six people.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Police found and safely detonated a roadside bomb outside the town.",
+            "Disrupted weapons use",
+        ),
+        (
+            "Militiamen set fire to dozens of homes in an abandoned village after its residents "
+            "fled.",
+            "Looting/property destruction",
+        ),
+        (
+            "Foreign troops established a new observation post near the town, where armoured "
+            "vehicles were deployed.",
+            "Headquarters or base established",
+        ),
+        (
+            "Gunmen seized a priest from his parish house and took him to an unknown place.",
+            "Abduction/forced disappearance",
+        ),
+    ],
+)
+def test_the_means_the_actor_and_the_victim_decide(run, rules_run, text: str, sub: str) -> None:
+    # the rules alone as well: the classifier often reads these right on its own
+    for doc in (run(text), rules_run(text)):
+        assert doc.events, f"no event in {text!r}"
+        assert doc.events[0].sub_event_type == sub
+
+
+def test_a_weapon_in_a_clause_joined_by_and_is_not_the_attacks_means(run) -> None:
+    doc = run(
+        "Rebels attacked a convoy near the border. The attack left three soldiers dead, and a "
+        "mortar base was later found nearby."
+    )
+    assert doc.events and doc.events[0].sub_event_type == "Armed clash"
+
+
+def test_residents_who_set_fire_after_a_death_still_riot(run) -> None:
+    doc = run("Residents set fire to the police station after a youth died in custody.")
+    assert doc.events and doc.events[0].sub_event_type == "Violent demonstration"
