@@ -670,3 +670,47 @@ def test_a_weapon_in_a_clause_joined_by_and_is_not_the_attacks_means(run) -> Non
 def test_residents_who_set_fire_after_a_death_still_riot(run) -> None:
     doc = run("Residents set fire to the police station after a youth died in custody.")
     assert doc.events and doc.events[0].sub_event_type == "Violent demonstration"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Jets fired a number of missiles at a farm in the village on Saturday, killing two "
+            "people.",
+            "Air/drone strike",
+        ),
+        (
+            "A truck packed with explosives blew up as army sappers were trying to defuse it "
+            "near the market, killing nine people.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "A gunman carried out a drive-by shooting attack on a family car on Friday near the "
+            "settlement.",
+            "Attack",
+        ),
+    ],
+)
+def test_who_launched_what_went_off_and_when_decide(run, rules_run, text: str, sub: str) -> None:
+    for doc in (run(text), rules_run(text)):
+        assert doc.events, f"no event in {text!r}"
+        assert doc.events[0].sub_event_type == sub
+
+
+def test_rockets_fired_from_the_ground_stay_shelling(run) -> None:
+    doc = run("Rebels fired missiles at the airport from positions in the hills.")
+    assert doc.events and doc.events[0].sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_disruption_that_was_only_attempted_is_still_disrupted_with_no_blast(run) -> None:
+    doc = run("Police are trying to defuse a bomb found near the station.")
+    assert doc.events and doc.events[0].sub_event_type == "Disrupted weapons use"
+
+
+def test_an_event_named_by_its_year_is_history_not_the_news(run) -> None:
+    doc = run(
+        "Government forces captured five villages on Wednesday, approaching a town that was the "
+        "scene of a deadly 2017 chemical weapons attack."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Government regains territory"]
