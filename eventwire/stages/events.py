@@ -483,6 +483,11 @@ class EventDetector:
             # its toll is not the incident's; its type may still tell what the incident was
             triggers = [t for t in triggers if t.kind != "casualty" or t.head not in background]
             triggers.sort(key=lambda t: t.head in background)
+        amid = {t.head for t in triggers if _amid(doc[t.head])}
+        if any(t.kind != "casualty" and t.head not in amid for t in triggers):
+            # "a grenade explosion amid clashes": the fighting around is the setting, not the
+            # incident told
+            triggers = [t for t in triggers if t.head not in amid]
         strong = [t for t in triggers if t.kind != "casualty"]
         casualty = [t for t in triggers if t.kind == "casualty"]
         groups: list[_Group] = []
@@ -519,6 +524,10 @@ class EventDetector:
         phrases = [t for t in group.triggers if t.kind == "phrase"]
         generic = [t for t in group.triggers if t.kind == "generic"]
         if phrases:
+            # "seized the town after the troops withdrew": a place taken as its holders left
+            seized = [t for t in generic if _seized_place(doc[t.head])]
+            if seized and self._without_fighting(phrases, group.sent):
+                return "Non-violent transfer of territory", 0.9
             return self._rank(phrases, group.sent)
         if generic:
             # "raided the village and attacked its people": the trigger that names its target
@@ -596,6 +605,10 @@ class EventDetector:
         if self._protesters_rioted(sent):
             return "Violent demonstration"
         if "Excessive force against protesters" in subs or self._protesters_harmed(sent):
+            if _mob_attacked(sent):
+                # "a group of men attacked the rally": a crowd's violence, not force used on
+                # protesters by the state or an armed group (coding guide §1)
+                return "Mob violence"
             return "Excessive force against protesters"
         if "Protest with intervention" in subs or self._done_to_protesters(
             sent, INTERVENTION_WORDS
@@ -608,7 +621,14 @@ class EventDetector:
         the army pulled out", "took control ... without any clashes"): a non-violent transfer
         of territory (coding guide §1)."""
         doc = sent.doc
-        if any(
+        # a withdrawal after "fierce fighting" was no handover
+        fought = any(
+            t.lemma_.lower() in FIGHT_WORDS
+            and not _denied(t)
+            and not any(a.lower_ == "without" for a in ancestors(t, limit=3))
+            for t in sent
+        )
+        if not fought and any(
             t.sub == "Change to group/activity" and doc[t.head].lemma_.lower() in WITHDRAW_WORDS
             for t in triggers
         ):
@@ -911,16 +931,22 @@ class EventDetector:
             and SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
         ):
             return True
-        # a weapon type needs a weapon: the classifier's air strike or shelling, with no aircraft,
-        # shell or bomb named anywhere in the report, gives way to the rules' reading
+        # a weapon type needs its weapon: the classifier's air strike or roadside bomb, with no
+        # aircraft or bomb named anywhere in the report, gives way to the rules' reading (the
+        # grenade they found, or no weapon at all)
+        report = doc[:] if _is_snippet(doc) else group.sent
         if (
             SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
-            and all(t.sub != best for t in group.triggers)
             and sub != "Armed clash"
             and group.score >= 0.55
-            and self._context_sub(doc[:] if _is_snippet(doc) else group.sent) is None
+            and not any(best in self.lex.context.get(t.lemma_.lower(), ()) for t in report)
         ):
-            return True
+            if SUB_EVENT_TYPES[sub] == "Explosions/Remote violence":
+                # a weapon the rules found ("grenade explosion") against the classifier's other
+                if all(t.sub != best for t in group.triggers if t.kind == "phrase"):
+                    return True
+            elif all(t.sub != best for t in group.triggers) and self._context_sub(report) is None:
+                return True
         # who launched it decides: missiles fired by jets are an air strike (coding guide §1)
         if (
             sub == "Air/drone strike"
@@ -1782,6 +1808,33 @@ def _controlled_blast(verb: Token) -> bool:
     )
 
 
+#: who attacks as a crowd rather than as a force
+MOB_AGENTS = frozenset(
+    ["group", "mob", "crowd", "counter-protester", "counterprotester", "supporter", "youth", "gang"]
+)
+
+
+def _mob_attacked(sent: SpacySpan) -> bool:
+    """A crowd, not the police or an armed group, attacked someone ("a group of men attacked a
+    peaceful rally", "counter-protesters beat marchers")."""
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in ("attack", "assault", "beat"):
+            continue
+        agents = _agents(tok)
+        if not agents or _armed_agent(tok, organized=True):
+            continue
+        if any(a.lemma_.lower() in MOB_AGENTS for a in agents) and not any(
+            t.lemma_.lower() in STATE_WORDS for a in agents for t in a.subtree
+        ):
+            return True
+    return False
+
+
+def _amid(tok: Token) -> bool:
+    """ "amid clashes", "amidst heavy shelling": the setting of an incident, not the incident."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("amid", "amidst")
+
+
 def _named_by_year(tok: Token) -> bool:
     """ "the 2017 chemical attack", "survivors of the 1994 massacre": an event named by its year is
     history the report recalls, not the news it tells."""
@@ -1914,9 +1967,23 @@ DEVICE_WORDS = frozenset(["ied", "device", "bomb", "mine", "landmine", "explosiv
 
 
 def _disrupts(tok: Token) -> bool:
-    """ "defused the bomb", "destroyed an explosive device": the weapon did not go off."""
+    """ "defused the bomb", "destroyed an explosive device": the weapon did not go off; "set off
+    their devices accidentally", "killed while planting a bomb": it went off in its makers' hands."""
     if _forms(tok) & DISRUPT_VERBS:
         return True
+    accident = any(c.lower_ in ("accidentally", "prematurely") for c in tok.children) or (
+        tok.lemma_.lower() == "plant" and any(c.lower_ == "while" for c in tok.children)
+    )
+    if accident:
+        # the bombers' own device, not a mine a soldier or a farmer stepped on; "insurgents were
+        # killed while planting": the planters are the subject of the verb the clause hangs on
+        verb = tok.head if tok.lemma_.lower() == "plant" else tok
+        planters = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        return any(
+            t.lemma_.lower() in _LEX.armed_words - CROWD_WORDS - STATE_WORDS
+            for p in planters
+            for t in p.subtree
+        )
     return tok.lemma_.lower() == "destroy" and any(
         c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in DEVICE_WORDS for c in tok.children
     )

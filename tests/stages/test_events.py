@@ -714,3 +714,68 @@ def test_an_event_named_by_its_year_is_history_not_the_news(run) -> None:
         "scene of a deadly 2017 chemical weapons attack."
     )
     assert [e.sub_event_type for e in doc.events] == ["Government regains territory"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Grenade explosion in the capital amid clashes with rebels kills one person.",
+            "Grenade",
+        ),
+        (
+            "A roadside bomb exploded near the market amid clashes between the army and rebels, "
+            "killing two people.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Government forces recaptured the town amid heavy clashes with the militants.",
+            "Government regains territory",
+        ),
+        (
+            "Two people were killed amid clashes between rival militias in the city.",
+            "Armed clash",
+        ),
+        (
+            "Around twenty marchers were injured when a group of men attacked a peaceful rally in "
+            "the city on Wednesday.",
+            "Mob violence",
+        ),
+        (
+            "Police attacked a peaceful rally in the capital, injuring dozens of protesters.",
+            "Excessive force against protesters",
+        ),
+        (
+            "Fighters seized the district headquarters after government troops withdrew "
+            "overnight, a council member said.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Rebels seized the town after fierce fighting with the army, which withdrew its "
+            "remaining units.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "Activists sat on the floor of the ministry's lobby and held up signs condemning the "
+            "new law.",
+            "Peaceful protest",
+        ),
+        (
+            "Two militants accidentally set off their explosive devices near a market on "
+            "Wednesday.",
+            "Disrupted weapons use",
+        ),
+        (
+            "Two insurgents were killed while planting a roadside bomb on the highway.",
+            "Disrupted weapons use",
+        ),
+        (
+            "A soldier accidentally triggered a landmine while on patrol, losing a leg.",
+            "Remote explosive/landmine/IED",
+        ),
+    ],
+)
+def test_setting_attacker_and_mishap_decide(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
