@@ -1077,6 +1077,14 @@ class EventDetector:
                 if owner.lemma_.lower() in TIME_UNITS and quantity_of(owner):
                     return "aggregate"
                 if owner.lemma_.lower() in ("series", "wave", "spate", "string", "dozen"):
+                    if (
+                        group.time is None
+                        and owner.lemma_.lower() in ("series", "string")
+                        and not any(t.lemma_.lower() in TIME_UNITS for t in group.sent)
+                    ):
+                        # "carried out a string of airstrikes on the town", no period told: one
+                        # operation reported as it happened, not a tally
+                        return "event"
                     return "event" if self._one_place_and_day(group, tok) else "aggregate"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "including":

@@ -779,3 +779,18 @@ def test_setting_attacker_and_mishap_decide(run, text: str, sub: str) -> None:
     doc = run(text)
     assert doc.events, f"no event in {text!r}"
     assert doc.events[0].sub_event_type == sub
+
+
+def test_a_series_told_with_no_period_is_one_operation(run) -> None:
+    doc = run(
+        "Warplanes carried out a string of airstrikes on villages south of the city, wounding "
+        "four people."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Air/drone strike"]
+    assert doc.aggregates == []
+
+
+def test_a_series_over_months_stays_a_summary(run) -> None:
+    doc = run("It was the latest in a string of protests that have rocked the city for two months.")
+    assert doc.events == []
+    assert doc.aggregates
