@@ -794,3 +794,28 @@ def test_a_series_over_months_stays_a_summary(run) -> None:
     doc = run("It was the latest in a string of protests that have rocked the city for two months.")
     assert doc.events == []
     assert doc.aggregates
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Militants charged an army camp outside the town on Sunday night, inflicting "
+            "casualties on the soldiers.",
+            "Armed clash",
+        ),
+        (
+            "Protesters stormed a police post in the town and set it on fire.",
+            "Violent demonstration",
+        ),
+    ],
+)
+def test_an_assault_on_a_military_site_is_a_battle_unless_demonstrators_did_it(
+    run, text: str, sub: str
+) -> None:
+    doc = run(text)
+    assert doc.events and doc.events[0].sub_event_type == sub
+
+
+def test_charged_with_a_crime_is_no_assault(run) -> None:
+    assert run("The suspect was charged with murder by the court.").events == []
