@@ -402,7 +402,13 @@ class EventDetector:
             ):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
             i += 1
-        found = [t for t in found if not _figurative(doc[t.head], t) and not _negated(doc[t.head])]
+        found = [
+            t
+            for t in found
+            if not _figurative(doc[t.head], t)
+            and not _negated(doc[t.head])
+            and not _named_by_year(doc[t.head])
+        ]
         taken = {t.head: t for t in found}
         if any(_enters_place(tok) for tok in sent) and self._without_fighting([], sent):
             # "the fighters entered the town and met no resistance": no trigger names the
@@ -451,6 +457,8 @@ class EventDetector:
         for verbs, objects, sub in self.lex.verb_objects:
             if lemma not in verbs:
                 continue
+            if lemma == "detonate" and not _controlled_blast(tok):
+                continue  # "militants detonated two bombs": an attack, not one disrupted
             done_to = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
             if tok.dep_ == "acl" and tok.tag_ == "VBN":
                 done_to.append(tok.head)  # "a stash of rockets found in a cave"
@@ -480,6 +488,11 @@ class EventDetector:
             # its toll is not the incident's; its type may still tell what the incident was
             triggers = [t for t in triggers if t.kind != "casualty" or t.head not in background]
             triggers.sort(key=lambda t: t.head in background)
+        amid = {t.head for t in triggers if _amid(doc[t.head])}
+        if any(t.kind != "casualty" and t.head not in amid for t in triggers):
+            # "a grenade explosion amid clashes": the fighting around is the setting, not the
+            # incident told
+            triggers = [t for t in triggers if t.head not in amid]
         strong = [t for t in triggers if t.kind != "casualty"]
         casualty = [t for t in triggers if t.kind == "casualty"]
         groups: list[_Group] = []
@@ -516,6 +529,10 @@ class EventDetector:
         phrases = [t for t in group.triggers if t.kind == "phrase"]
         generic = [t for t in group.triggers if t.kind == "generic"]
         if phrases:
+            # "seized the town after the troops withdrew": a place taken as its holders left
+            seized = [t for t in generic if _seized_place(doc[t.head])]
+            if seized and self._without_fighting(phrases, group.sent):
+                return "Non-violent transfer of territory", 0.9
             return self._rank(phrases, group.sent)
         if generic:
             # "raided the village and attacked its people": the trigger that names its target
@@ -546,7 +563,9 @@ class EventDetector:
             return "Non-violent transfer of territory", 0.9
         # a device defused or a missile intercepted: the explosion it names did not happen
         if "Disrupted weapons use" in subs:
-            return "Disrupted weapons use", 0.9
+            if not _went_off_anyway(triggers, sent):
+                return "Disrupted weapons use", 0.9
+            return self._context_sub(sent) or "Remote explosive/landmine/IED", 0.9
         best = min(
             triggers,
             key=lambda t: (TYPE_RANK[SUB_EVENT_TYPES[t.sub]], -t.weight, SUB_RANK[t.sub]),
@@ -555,6 +574,10 @@ class EventDetector:
         top = max(triggers, key=lambda t: t.weight)
         if top.weight - best.weight >= 0.1:
             best = top
+        if best.sub == "Shelling/artillery/missile attack" and _fired_from_air(sent.doc[best.head]):
+            # "jets fired missiles at the village": launched from the air, not from the ground
+            # or sea (coding guide §1)
+            return "Air/drone strike", best.weight
         return best.sub, best.weight
 
     def _demonstration(self, triggers: list[_Trigger], sent: SpacySpan) -> str | None:
@@ -563,14 +586,21 @@ class EventDetector:
         seriously harmful force against them is excessive force; dispersal, detention or any
         other interference is intervention. None when the triggers tell no demonstration."""
         subs = {t.sub for t in triggers}
-        if subs == {"Violent demonstration"} and not _names_crowd(sent.doc[:]):
-            doc = sent.doc
-            if all(
-                _forms(doc[t.head]) & PROPERTY_HARM or doc[t.head].lower_ == "set" for t in triggers
-            ):
-                # cars torched or shops smashed with no demonstrators or crowd anywhere in the
-                # report: property destroyed, not a riot (coding guide §1)
-                return "Looting/property destruction"
+        doc = sent.doc
+        burned = subs == {"Violent demonstration"} and all(
+            _forms(doc[t.head]) & PROPERTY_HARM or doc[t.head].lower_ == "set" for t in triggers
+        )
+        if burned and (
+            not _names_crowd(doc[:])
+            or (
+                not _names_demonstration(doc[:])
+                and all(_armed_agent(doc[t.head], organized=True) for t in triggers)
+            )
+        ):
+            # cars torched or shops smashed with no demonstrators or crowd anywhere in the
+            # report, or homes burned by soldiers or militiamen: property destroyed, not a riot
+            # (coding guide §1)
+            return "Looting/property destruction"
         if "Violent demonstration" in subs:
             return "Violent demonstration"
         if not subs & PROTEST_SUBS:
@@ -580,6 +610,10 @@ class EventDetector:
         if self._protesters_rioted(sent):
             return "Violent demonstration"
         if "Excessive force against protesters" in subs or self._protesters_harmed(sent):
+            if _mob_attacked(sent):
+                # "a group of men attacked the rally": a crowd's violence, not force used on
+                # protesters by the state or an armed group (coding guide §1)
+                return "Mob violence"
             return "Excessive force against protesters"
         if "Protest with intervention" in subs or self._done_to_protesters(
             sent, INTERVENTION_WORDS
@@ -592,7 +626,14 @@ class EventDetector:
         the army pulled out", "took control ... without any clashes"): a non-violent transfer
         of territory (coding guide §1)."""
         doc = sent.doc
-        if any(
+        # a withdrawal after "fierce fighting" was no handover
+        fought = any(
+            t.lemma_.lower() in FIGHT_WORDS
+            and not _denied(t)
+            and not any(a.lower_ == "without" for a in ancestors(t, limit=3))
+            for t in sent
+        )
+        if not fought and any(
             t.sub == "Change to group/activity" and doc[t.head].lemma_.lower() in WITHDRAW_WORDS
             for t in triggers
         ):
@@ -685,7 +726,7 @@ class EventDetector:
                 return True
         return False
 
-    def _context_sub(self, sent: SpacySpan) -> str | None:
+    def _context_sub(self, sent: SpacySpan | list[Token]) -> str | None:
         votes: dict[str, int] = {}
         for tok in sent:
             for sub in self.lex.context.get(tok.lemma_.lower(), ()):
@@ -700,6 +741,9 @@ class EventDetector:
         by_weapon = self._context_sub(sent)
         if by_weapon and lemma in GENERIC_BY_WEAPON:
             return by_weapon, 0.7
+        told_later = self._weapon_told_later(tok, sent) if lemma in GENERIC_BY_WEAPON else None
+        if told_later:
+            return told_later, 0.85
         if lemma in EXPLOSION_WORDS:
             # ACLED codes a blast of no stated kind as a remote explosive; the classifier and the
             # sentence's cues still tell an accident apart
@@ -707,6 +751,9 @@ class EventDetector:
         target = _target_kind(tok)
         if lemma in ("attack", "target", "shoot", "shooting", "open fire", "assault"):
             if target == "civilian":
+                return "Attack", 0.6
+            if target == "property" and lemma in ("shoot", "shooting", "open fire"):
+                # "a shooting attack on a car": gunfire at a vehicle is at the people in it
                 return "Attack", 0.6
             if target == "property":
                 # "attacks on properties", "attacked parked cars": no one to fight back or be hurt
@@ -719,6 +766,22 @@ class EventDetector:
             # own verb-object rule)
             return trig.sub, 0.0
         return trig.sub, 0.55
+
+    def _weapon_told_later(self, tok: Token, sent: SpacySpan) -> str | None:
+        """The weapon a short report names as the means of the same attack in a later sentence
+        ("attacks hit 13 police posts ... The attacks were carried out with grenades"): the
+        back-reference's weapon is the first mention's sub-type."""
+        doc = sent.doc
+        if not _is_snippet(doc):
+            return None
+        lemma = tok.lemma_.lower()
+        for other in doc[sent.end :]:
+            if other.lemma_.lower() == lemma and _refers_back(other):
+                verb = governing_verb(other)
+                # the clause's own words, not those of a clause joined to it by "and"
+                joined = {t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree}
+                return self._context_sub([t for t in verb.subtree if t.i not in joined])
+        return None
 
     def _decide_casualty(self, tok: Token, sent: SpacySpan) -> tuple[str, float]:
         """A toll with no other trigger ("Gunmen killed seven farmers", "5 killed in Zahra") is an
@@ -863,6 +926,39 @@ class EventDetector:
             # the mention, the fighters named around it do not make it a battle
             if SUB_EVENT_TYPES[sub] == "Strategic developments" and specific >= 0.8:
                 return True
+        # a place taken, named by a specific phrase, against a weapon no trigger names: the
+        # classifier read a weapon in the background ("captured five villages near the scene of
+        # the 2017 chemical attack")
+        if (
+            sub in TERRITORY_SUBS
+            and specific >= 0.85
+            and best not in rule
+            and SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
+        ):
+            return True
+        # a weapon type needs its weapon: the classifier's air strike or roadside bomb, with no
+        # aircraft or bomb named anywhere in the report, gives way to the rules' reading (the
+        # grenade they found, or no weapon at all)
+        report = doc[:] if _is_snippet(doc) else group.sent
+        if (
+            SUB_EVENT_TYPES[best] == "Explosions/Remote violence"
+            and sub != "Armed clash"
+            and group.score >= 0.55
+            and not any(best in self.lex.context.get(t.lemma_.lower(), ()) for t in report)
+        ):
+            if SUB_EVENT_TYPES[sub] == "Explosions/Remote violence":
+                # a weapon the rules found ("grenade explosion") against the classifier's other
+                if all(t.sub != best for t in group.triggers if t.kind == "phrase"):
+                    return True
+            elif all(t.sub != best for t in group.triggers) and self._context_sub(report) is None:
+                return True
+        # who launched it decides: missiles fired by jets are an air strike (coding guide §1)
+        if (
+            sub == "Air/drone strike"
+            and best == "Shelling/artillery/missile attack"
+            and any(_fired_from_air(h) for h in heads)
+        ):
+            return True
         # the agent decides, not the delivery: shells carrying poison gas (coding guide §1)
         if (
             sub == "Chemical weapon"
@@ -879,6 +975,14 @@ class EventDetector:
             and SUB_EVENT_TYPES[sub] != "Strategic developments"
             and best not in rule
             and specific >= 0.8
+        ):
+            return True
+        # a base or post set up is the specific development; the troops or vehicles moved in
+        # with it are the general one (coding guide §1)
+        if (
+            sub == "Headquarters or base established"
+            and best == "Change to group/activity"
+            and specific >= 0.9
         ):
             return True
         # people captured, not a place: the parse saw whom
@@ -978,6 +1082,14 @@ class EventDetector:
                 if owner.lemma_.lower() in TIME_UNITS and quantity_of(owner):
                     return "aggregate"
                 if owner.lemma_.lower() in ("series", "wave", "spate", "string", "dozen"):
+                    if (
+                        group.time is None
+                        and owner.lemma_.lower() in ("series", "string")
+                        and not any(t.lemma_.lower() in TIME_UNITS for t in group.sent)
+                    ):
+                        # "carried out a string of airstrikes on the town", no period told: one
+                        # operation reported as it happened, not a tally
+                        return "event"
                     return "event" if self._one_place_and_day(group, tok) else "aggregate"
             for child in tok.children:
                 if child.dep_ == "prep" and child.lower_ == "including":
@@ -1782,6 +1894,97 @@ def _captive(tok: Token) -> bool:
     return False
 
 
+#: who blows up a device found, rather than one planted (coding guide §1: Disrupted weapons use)
+DISPOSAL_WORDS = frozenset(["expert", "squad", "sapper", "engineer", "technician", "unit"])
+
+
+def _controlled_blast(verb: Token) -> bool:
+    """ "bomb disposal experts detonated the device", "it was safely detonated": a device made
+    harmless, not one set off at its target."""
+    if any(c.lower_ in ("safely", "controlled") for c in verb.subtree):
+        return True
+    return _state_agent(verb) or any(
+        t.lemma_.lower() in DISPOSAL_WORDS for a in _agents(verb) for t in a.subtree
+    )
+
+
+#: who attacks as a crowd rather than as a force
+MOB_AGENTS = frozenset(
+    ["group", "mob", "crowd", "counter-protester", "counterprotester", "supporter", "youth", "gang"]
+)
+
+
+def _mob_attacked(sent: SpacySpan) -> bool:
+    """A crowd, not the police or an armed group, attacked someone ("a group of men attacked a
+    peaceful rally", "counter-protesters beat marchers")."""
+    for tok in sent:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in ("attack", "assault", "beat"):
+            continue
+        agents = _agents(tok)
+        if not agents or _armed_agent(tok, organized=True):
+            continue
+        if any(a.lemma_.lower() in MOB_AGENTS for a in agents) and not any(
+            t.lemma_.lower() in STATE_WORDS for a in agents for t in a.subtree
+        ):
+            return True
+    return False
+
+
+def _amid(tok: Token) -> bool:
+    """ "amid clashes", "amidst heavy shelling": the setting of an incident, not the incident."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("amid", "amidst")
+
+
+def _named_by_year(tok: Token) -> bool:
+    """ "the 2017 chemical attack", "survivors of the 1994 massacre": an event named by its year is
+    history the report recalls, not the news it tells."""
+    noun = tok
+    for _ in range(2):
+        if any(
+            c.dep_ in ("nummod", "compound", "amod")
+            and len(c.text) == 4
+            and c.text.isdigit()
+            and c.text[:2] in ("19", "20")
+            for c in noun.children
+        ):
+            return True
+        if noun.dep_ not in ("compound", "amod"):
+            break
+        noun = noun.head
+    return False
+
+
+def _went_off_anyway(triggers: list[_Trigger], sent: SpacySpan) -> bool:
+    """ "the bomb blew up as soldiers were trying to defuse it": a disruption only attempted, and
+    the device exploded, is the explosion (coding guide §1)."""
+    doc = sent.doc
+    disrupted = [doc[t.head] for t in triggers if t.sub == "Disrupted weapons use"]
+    if not all(
+        t.dep_ == "xcomp" and t.head.lemma_.lower() in ("try", "attempt", "seek") for t in disrupted
+    ):
+        return False
+    return any(
+        t.lemma_.lower() in EXPLOSION_WORDS
+        or (
+            t.lemma_.lower() in ("blow", "go")
+            and any(c.lower_ in ("up", "off") for c in t.children)
+        )
+        for t in sent
+    )
+
+
+#: what fires from the air
+AIRCRAFT_WORDS = frozenset(
+    ["jet", "warplane", "aircraft", "helicopter", "drone", "uav", "plane", "bomber", "gunship"]
+)
+
+
+def _fired_from_air(tok: Token) -> bool:
+    """ "warplanes fired missiles", "rockets fired by a drone": an aircraft launched it."""
+    verb = governing_verb(tok)
+    return any(t.lemma_.lower() in AIRCRAFT_WORDS for a in _agents(verb) for t in a.subtree)
+
+
 def _state_agent(verb: Token) -> bool:
     """The one who acted is the state's forces ("the army captured ...")."""
     return any(t.lemma_.lower() in STATE_WORDS for a in _agents(verb) for t in a.subtree)
@@ -1864,9 +2067,23 @@ DEVICE_WORDS = frozenset(["ied", "device", "bomb", "mine", "landmine", "explosiv
 
 
 def _disrupts(tok: Token) -> bool:
-    """ "defused the bomb", "destroyed an explosive device": the weapon did not go off."""
+    """ "defused the bomb", "destroyed an explosive device": the weapon did not go off; "set off
+    their devices accidentally", "killed while planting a bomb": it went off in its makers' hands."""
     if _forms(tok) & DISRUPT_VERBS:
         return True
+    accident = any(c.lower_ in ("accidentally", "prematurely") for c in tok.children) or (
+        tok.lemma_.lower() == "plant" and any(c.lower_ == "while" for c in tok.children)
+    )
+    if accident:
+        # the bombers' own device, not a mine a soldier or a farmer stepped on; "insurgents were
+        # killed while planting": the planters are the subject of the verb the clause hangs on
+        verb = tok.head if tok.lemma_.lower() == "plant" else tok
+        planters = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+        return any(
+            t.lemma_.lower() in _LEX.armed_words - CROWD_WORDS - STATE_WORDS
+            for p in planters
+            for t in p.subtree
+        )
     return tok.lemma_.lower() == "destroy" and any(
         c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in DEVICE_WORDS for c in tok.children
     )

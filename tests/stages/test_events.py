@@ -29,6 +29,21 @@ def extract(settings):
     return run
 
 
+@pytest.fixture(scope="module")
+def rules_detector(settings) -> EventDetector:
+    """The rules without the learned classifier."""
+    extract = settings.extract.model_copy(update={"classifier_weight": 0.0})
+    return EventDetector(settings.model_copy(update={"extract": extract}))
+
+
+@pytest.fixture
+def rules_run(make_doc, rules_detector):
+    def run(text: str) -> Document:
+        return rules_detector(make_doc(text, PUB))
+
+    return run
+
+
 @pytest.fixture
 def run(make_doc, detector):
     def run(text: str) -> Document:
@@ -738,3 +753,205 @@ def test_one_mention_for_two_towns_is_two_events_sharing_the_toll(extract) -> No
 def test_between_two_towns_is_one_place(extract) -> None:
     result = extract("Fighting on the road between Kandahar and Kunduz killed 4")
     assert len(result.events) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Coordinated attacks hit police stations in four districts on Sunday night. "
+            "Officials said the attacks were carried out with hand grenades thrown from "
+            "motorcycles.",
+            "Grenade",
+        ),
+        (
+            "Insurgents detonated a bomb near a bus station in the city, wounding six people.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Police found and safely detonated a roadside bomb outside the town.",
+            "Disrupted weapons use",
+        ),
+        (
+            "Militiamen set fire to dozens of homes in an abandoned village after its residents "
+            "fled.",
+            "Looting/property destruction",
+        ),
+        (
+            "Foreign troops established a new observation post near the town, where armoured "
+            "vehicles were deployed.",
+            "Headquarters or base established",
+        ),
+        (
+            "Gunmen seized a priest from his parish house and took him to an unknown place.",
+            "Abduction/forced disappearance",
+        ),
+    ],
+)
+def test_the_means_the_actor_and_the_victim_decide(run, rules_run, text: str, sub: str) -> None:
+    # the rules alone as well: the classifier often reads these right on its own
+    for doc in (run(text), rules_run(text)):
+        assert doc.events, f"no event in {text!r}"
+        assert doc.events[0].sub_event_type == sub
+
+
+def test_a_weapon_in_a_clause_joined_by_and_is_not_the_attacks_means(run) -> None:
+    doc = run(
+        "Rebels attacked a convoy near the border. The attack left three soldiers dead, and a "
+        "mortar base was later found nearby."
+    )
+    assert doc.events and doc.events[0].sub_event_type == "Armed clash"
+
+
+def test_residents_who_set_fire_after_a_death_still_riot(run) -> None:
+    doc = run("Residents set fire to the police station after a youth died in custody.")
+    assert doc.events and doc.events[0].sub_event_type == "Violent demonstration"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Jets fired a number of missiles at a farm in the village on Saturday, killing two "
+            "people.",
+            "Air/drone strike",
+        ),
+        (
+            "A truck packed with explosives blew up as army sappers were trying to defuse it "
+            "near the market, killing nine people.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "A gunman carried out a drive-by shooting attack on a family car on Friday near the "
+            "settlement.",
+            "Attack",
+        ),
+    ],
+)
+def test_who_launched_what_went_off_and_when_decide(run, rules_run, text: str, sub: str) -> None:
+    for doc in (run(text), rules_run(text)):
+        assert doc.events, f"no event in {text!r}"
+        assert doc.events[0].sub_event_type == sub
+
+
+def test_rockets_fired_from_the_ground_stay_shelling(run) -> None:
+    doc = run("Rebels fired missiles at the airport from positions in the hills.")
+    assert doc.events and doc.events[0].sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_a_disruption_that_was_only_attempted_is_still_disrupted_with_no_blast(run) -> None:
+    doc = run("Police are trying to defuse a bomb found near the station.")
+    assert doc.events and doc.events[0].sub_event_type == "Disrupted weapons use"
+
+
+def test_an_event_named_by_its_year_is_history_not_the_news(run) -> None:
+    doc = run(
+        "Government forces captured five villages on Wednesday, approaching a town that was the "
+        "scene of a deadly 2017 chemical weapons attack."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Government regains territory"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Grenade explosion in the capital amid clashes with rebels kills one person.",
+            "Grenade",
+        ),
+        (
+            "A roadside bomb exploded near the market amid clashes between the army and rebels, "
+            "killing two people.",
+            "Remote explosive/landmine/IED",
+        ),
+        (
+            "Government forces recaptured the town amid heavy clashes with the militants.",
+            "Government regains territory",
+        ),
+        (
+            "Two people were killed amid clashes between rival militias in the city.",
+            "Armed clash",
+        ),
+        (
+            "Around twenty marchers were injured when a group of men attacked a peaceful rally in "
+            "the city on Wednesday.",
+            "Mob violence",
+        ),
+        (
+            "Police attacked a peaceful rally in the capital, injuring dozens of protesters.",
+            "Excessive force against protesters",
+        ),
+        (
+            "Fighters seized the district headquarters after government troops withdrew "
+            "overnight, a council member said.",
+            "Non-violent transfer of territory",
+        ),
+        (
+            "Rebels seized the town after fierce fighting with the army, which withdrew its "
+            "remaining units.",
+            "Non-state actor overtakes territory",
+        ),
+        (
+            "Activists sat on the floor of the ministry's lobby and held up signs condemning the "
+            "new law.",
+            "Peaceful protest",
+        ),
+        (
+            "Two militants accidentally set off their explosive devices near a market on "
+            "Wednesday.",
+            "Disrupted weapons use",
+        ),
+        (
+            "Two insurgents were killed while planting a roadside bomb on the highway.",
+            "Disrupted weapons use",
+        ),
+        (
+            "A soldier accidentally triggered a landmine while on patrol, losing a leg.",
+            "Remote explosive/landmine/IED",
+        ),
+    ],
+)
+def test_setting_attacker_and_mishap_decide(run, text: str, sub: str) -> None:
+    doc = run(text)
+    assert doc.events, f"no event in {text!r}"
+    assert doc.events[0].sub_event_type == sub
+
+
+def test_a_series_told_with_no_period_is_one_operation(run) -> None:
+    doc = run(
+        "Warplanes carried out a string of airstrikes on villages south of the city, wounding "
+        "four people."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Air/drone strike"]
+    assert doc.aggregates == []
+
+
+def test_a_series_over_months_stays_a_summary(run) -> None:
+    doc = run("It was the latest in a string of protests that have rocked the city for two months.")
+    assert doc.events == []
+    assert doc.aggregates
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Militants charged an army camp outside the town on Sunday night, inflicting "
+            "casualties on the soldiers.",
+            "Armed clash",
+        ),
+        (
+            "Protesters stormed a police post in the town and set it on fire.",
+            "Violent demonstration",
+        ),
+    ],
+)
+def test_an_assault_on_a_military_site_is_a_battle_unless_demonstrators_did_it(
+    run, text: str, sub: str
+) -> None:
+    doc = run(text)
+    assert doc.events and doc.events[0].sub_event_type == sub
+
+
+def test_charged_with_a_crime_is_no_assault(run) -> None:
+    assert run("The suspect was charged with murder by the court.").events == []
