@@ -110,3 +110,30 @@ def test_a_group_named_before_the_act_is_actor1(first_event, text: str) -> None:
 def test_the_verb_is_no_group(first_event) -> None:
     event = first_event("The army said it is shelling rebel positions near the dam")
     assert event.actor1 is None or event.actor1.name != "Islamic State"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "type_"),
+    [
+        (
+            "Jaish al-Islam fighters shelled the market, killing two people.",
+            "Jaysh al-Islam",
+            "rebel_group",
+        ),
+        (
+            "Fatah al-Sham executed six men in the town square.",
+            "HTS: Hayat Tahrir al-Sham",
+            "rebel_group",
+        ),
+        (
+            "National Defense Forces militiamen shot dead a farmer at a checkpoint.",
+            "NDF: National Defence Forces",
+            "political_militia",
+        ),
+    ],
+)
+def test_armed_groups_by_their_other_spellings(
+    first_event, text: str, name: str, type_: str
+) -> None:
+    event = first_event(text)
+    assert event.actor1 is not None and (event.actor1.name, event.actor1.type) == (name, type_)
