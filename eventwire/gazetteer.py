@@ -731,6 +731,12 @@ _MATCH_BONUS = (1.0, 0.8, 0.0, 0.5, -0.5)
 _CITY_OVER_ADMIN1 = 50_000
 #: ...and one this large does so by another of its names ("New York" for New York City)
 _METROPOLIS = 1_000_000
+#: a town under ``_METROPOLIS`` people reached by one of its other names (an old name, another
+#: language's) loses this, unless it is better known than every town of that name: "Franklin",
+#: an old name of Franklin Park, Pennsylvania, is first of all the name of the towns called
+#: Franklin; but Palmyra in Syria (Tadmur) is better known than the Palmyras of the United States,
+#: and the world knows a metropolis by its other names too ("Bombay")
+_MINOR_ALTERNATE = 2.0
 #: a type word after a name asks for this feature ("admin": either level of division)
 FEATURE_WORDS: dict[str, str] = {
     **{w: "admin1" for w in ("state", "states", "oblast", "governorate", "emirate", "krai")},
@@ -1148,6 +1154,10 @@ def rank_candidates(
     }
     # a town less known than the best known town of the same name loses a little
     top_fame = max((math.log10(c.fame + 1) for c in cands if c.feature == "city"), default=0.0)
+    # how well known the best known town is that bears the name as its own
+    own_fame = max(
+        (c.fame for c in cands if c.feature == "city" and c.match in ("name", "alias")), default=-1
+    )
     scored: list[tuple[Candidate, float]] = []
     explicit: set[int] = set()
     local: set[int] = set()
@@ -1180,6 +1190,8 @@ def rank_candidates(
         else:
             s = _FEATURE_PRIOR[c.feature]
         s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]
+        if c.match == "alternate" and c.population < _METROPOLIS and c.fame <= own_fame:
+            s -= _MINOR_ALTERNATE
         if named:
             s += _COUNTRY_BONUS[0] + _COUNTRY_BONUS[1] * ctx[c.country_code or ""] / top
         elif borders and c.country_code in borders:

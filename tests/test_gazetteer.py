@@ -363,6 +363,25 @@ def test_a_better_known_namesake_wins_a_near_tie() -> None:
     assert ranked[0][0] is obscure
 
 
+def test_an_old_name_of_a_town_does_not_beat_the_towns_of_that_name() -> None:
+    # a suburb whose former name is "Hallton" is larger than the best known town called Hallton,
+    # but the name is first of all that town's
+    suburb = Candidate(
+        1, "Newbury Park", 40.3, -79.9, "US", "Ohio", "city", 600_000, "alternate", 4
+    )
+    own = Candidate(2, "Hallton", 35.9, -86.8, "US", "Tennessee", "city", 20_000, "name", 11)
+    assert rank_candidates([suburb, own])[0][0] is own
+    # ... unless the town known by that other name is the better known one (an English name of a
+    # famous town abroad), or a metropolis
+    small = Candidate(5, "Hallton", 40.0, -75.0, "US", "New Jersey", "city", 7_000, "name", 6)
+    famous = Candidate(3, "Tadley", 34.5, 38.3, "SY", "Homs", "city", 200_000, "alternate", 21)
+    assert rank_candidates([small, famous])[0][0] is famous
+    obscure = Candidate(6, "Tadley", 34.5, 38.3, "SY", "Homs", "city", 200_000, "alternate", 5)
+    assert rank_candidates([small, obscure])[0][0] is small
+    metropolis = Candidate(4, "Big", 22.6, 88.4, "IN", "X", "city", 4_000_000, "alternate", 5)
+    assert rank_candidates([metropolis, own])[0][0] is metropolis
+
+
 def test_a_seat_of_no_known_population_is_still_a_town() -> None:
     # GeoNames lists a town with no population only as a division's seat: in a story about its
     # country it beats a mid-sized namesake abroad

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -241,6 +242,14 @@ MAX_LIKELY = 12
 LOCAL_KM = 60.0
 #: the clear places this close to a town count for it as the article's main town
 HOME_KM = 100.0
+#: how much a name's number of readings lowers what it says about the article's main town
+HOME_AMBIGUITY = 1.0
+#: ...and how much a name counts for it each time it is said again
+HOME_REPEAT = 0.25
+#: ...its readings being those within this score of its best (not the hopeless ones)
+HOME_MARGIN = 6.0
+#: ...and a place named by a near spelling or by another language's name, against its own name
+HOME_OTHER_NAME = 0.5
 
 
 def _contribution(
@@ -493,13 +502,20 @@ def _home(ranked: list[list[tuple[Candidate, float]]], ctx: PlaceContext) -> Can
     four different towns of one county, and a foreign capital the story only mentions does not
     outweigh the towns of the country it is about.
     """
-    counts: Counter[tuple[str, float, float]] = Counter()
+    counts: dict[tuple[str, float, float], float] = {}
     first: dict[tuple[str, float, float], Candidate] = {}
     for r in ranked:
         if _contribution(r)[2] is not None:
             c = r[0][0]
             key = (c.name, c.latitude, c.longitude)
-            counts[key] += 1
+            # a name shared by many places ("Franklin", "Lafayette": streets of many towns too)
+            # says less about where the story is than a name with one reading ("New Orleans"),
+            # and a name said again adds less than another name
+            rivals = sum(1 for _, score in r if score >= r[0][1] - HOME_MARGIN)
+            weight = 1.0 / (1.0 + HOME_AMBIGUITY * math.log(rivals))
+            if c.match not in ("name", "alias"):
+                weight *= HOME_OTHER_NAME  # a near spelling, another language's name
+            counts[key] = counts.get(key, 0.0) + (HOME_REPEAT * weight if key in first else weight)
             first.setdefault(key, c)
     if not counts:
         return None

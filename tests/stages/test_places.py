@@ -358,6 +358,29 @@ def test_main_town_is_where_the_clear_places_gather() -> None:
     assert home is not None and home.country_code == "US"
 
 
+def test_main_town_is_named_by_its_own_name_rather_than_by_common_ones() -> None:
+    # a city with one reading against two names that many towns share (street names, often)
+    # and a neighbourhood named twice: the city with one reading is where the story is
+    def reading(name: str, lat: float, lon: float, admin1: str, rivals: int = 0) -> list:
+        c = Candidate(None, name, lat, lon, "US", admin1, "city", 20_000)
+        others = [
+            (Candidate(None, name, 40.0 + k, -100.0, "US", "Kansas", "city", 5_000), 0.5)
+            for k in range(rivals)
+        ]
+        return [(c, 1.5), *others]
+
+    ranked = [
+        reading("Harbor City", 30.0, -90.1, "Louisiana"),
+        reading("Lafitte", 30.2, -92.0, "Louisiana", rivals=12),
+        reading("Lafitte", 30.2, -92.0, "Louisiana", rivals=12),
+        reading("Franks", 29.8, -91.5, "Louisiana", rivals=30),
+        reading("Elm Square", 40.0, -75.2, "Pennsylvania", rivals=1),
+        reading("Elm Square", 40.0, -75.2, "Pennsylvania", rivals=1),
+    ]
+    home = _home(ranked, collect_context(ranked))
+    assert home is not None and home.name == "Harbor City"
+
+
 def test_unknown_name_is_not_put_in_a_country_the_article_never_names(
     stage: Places, make_doc
 ) -> None:
