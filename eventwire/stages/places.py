@@ -232,6 +232,11 @@ class PlaceContext(NamedTuple):
 CLEAR_MARGIN = 0.6
 #: features whose point says where the article is (a country's or division's point does not)
 _ANCHOR_FEATURES = frozenset({"city", "site", "admin2"})
+#: the readings of a name within this margin of its best all lie in one country: the name says
+#: the story is in that country though it names no one place there clearly
+SHARED_MARGIN = 2.5
+#: ...when they are all divisions (a town's name is too often a person's)
+SHARED_FEATURES = frozenset({"admin1", "admin2"})
 #: resolution rounds: each re-ranks every name with what the others resolved to in the last one
 ROUNDS = 3
 #: readings of an ambiguous name within this margin of its best are likely enough to support
@@ -274,6 +279,14 @@ def _contribution(
             admin1[(cc, best.admin1)] += 2 if best.feature == "admin1" else 1
         if best.feature in _ANCHOR_FEATURES:
             anchor = (best.latitude, best.longitude)
+    else:
+        # several likely readings, all in one country ("Butler County": of Ohio, of Pennsylvania,
+        # of Kansas...) still say which country the story is in, and one division if they share it
+        likely = [c for c, s in cands if s >= score - SHARED_MARGIN]
+        if all(c.country_code == cc and c.feature in SHARED_FEATURES for c in likely):
+            countries[cc] += 1
+            if all(c.admin1 == best.admin1 for c in likely) and best.admin1:
+                admin1[(cc, best.admin1)] += 1
     return countries, admin1, anchor
 
 

@@ -381,6 +381,23 @@ def test_main_town_is_named_by_its_own_name_rather_than_by_common_ones() -> None
     assert home is not None and home.name == "Harbor City"
 
 
+def test_a_county_name_of_one_country_says_the_country_though_it_is_ambiguous() -> None:
+    # "Lorton County" is a county of three states: no one of them is clear, but the story is in
+    # the United States; a town name shared across countries says nothing
+    def county(admin1: str, lat: float) -> Candidate:
+        return Candidate(None, "Lorton County", lat, -85.0, "US", admin1, "admin2", 50_000)
+
+    counties = [(county("Ohio", 39.4), 4.0), (county("Kansas", 37.8), 3.8)]
+    counties.append((county("Iowa", 41.0), 3.5))
+    ctx = collect_context([counties])
+    assert ctx.countries["US"] == 1 and not ctx.admin1 and not ctx.anchors
+    towns = [
+        (Candidate(None, "Marlow", 51.6, -0.8, "GB", "England", "city", 15_000), 4.0),
+        (Candidate(None, "Marlow", 34.6, -97.9, "US", "Oklahoma", "city", 4_000), 3.8),
+    ]
+    assert not collect_context([towns])
+
+
 def test_unknown_name_is_not_put_in_a_country_the_article_never_names(
     stage: Places, make_doc
 ) -> None:
