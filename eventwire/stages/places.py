@@ -471,6 +471,7 @@ def _fallbacks(
         if (
             inner is not None
             and inner[0].feature != "country"
+            and inner[0].match != "demonym"
             and ctx.countries
             and not ctx.countries.get(inner[0].country_code or "")
         ):
@@ -580,7 +581,7 @@ def _inner_place(
             continue
         text = sub.text
         key = normalize(text)
-        if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
+        if len(key) < 2 or key in COMMON_WORDS:
             continue
         r = gazetteer.rank(
             text,
@@ -588,8 +589,19 @@ def _inner_place(
             context_admin1=ctx.admin1,
             anchors=ctx.anchors,
         )
-        if r and (gazetteer.is_matchable(key) or _near_any(r[0][0], ctx.anchors)):
+        if not r:
+            continue
+        if r[0][0].match == "demonym":
+            # "European Commission", "African Union": a body of a continent stands for it; a
+            # nation's word is too often a quarter's, a school's or a person's name ("the French
+            # Quarter", "the British School" of a town abroad)
+            if r[0][0].feature == "continent":
+                return r[0]
+            continue
+        if len(key) >= 3 and (gazetteer.is_matchable(key) or _near_any(r[0][0], ctx.anchors)):
             return r[0]
+        if _acronym(gazetteer, text):
+            return r[0]  # "US Federal Reserve"
     return None
 
 

@@ -274,6 +274,16 @@ def test_gold_spans_are_resolved_in_context(gaz: Gazetteer, nlp) -> None:
     assert mentions[2].text == text[5:9]  # a span inside a token keeps its own offsets
 
 
+def test_a_body_of_a_continent_stands_for_the_continent(gaz: Gazetteer, nlp) -> None:
+    # a name the gazetteer does not know, opened by a continent's word, is not put at the town
+    # the story is about
+    text = "Farmers in Tampere met officials of the European Regional Fund on Monday."
+    doc = nlp(text)
+    start = text.index("European Regional Fund")
+    (fund,) = find_places(doc, gaz, spans=[(start, start + len("European Regional Fund"))])
+    assert fund.place is not None and fund.place.name == "Europe"
+
+
 def test_transliterated_name_in_context(stage: Places, make_doc) -> None:
     mentions = places_of(stage, make_doc, "Syrian forces shelled Dayr az Zawr on Monday.")
     deir = by_text(mentions, "Dayr az Zawr")
