@@ -1154,6 +1154,13 @@ def rank_candidates(
     }
     # a town less known than the best known town of the same name loses a little
     top_fame = max((math.log10(c.fame + 1) for c in cands if c.feature == "city"), default=0.0)
+    # a division has the edge over a town of its size (its towns under the index's floor are
+    # not counted), but not over a town as large as it: "Gaza" is the city before the province of
+    # Mozambique, "Portland" the city of Oregon before the Jamaican parish
+    city_people = max(
+        (c.population for c in cands if c.feature == "city" and c.match in ("name", "alias")),
+        default=0,
+    )
     # how well known the best known town is that bears the name as its own
     own_fame = max(
         (c.fame for c in cands if c.feature == "city" and c.match in ("name", "alias")), default=-1
@@ -1184,7 +1191,9 @@ def rank_candidates(
         i = len(kept) - 1
         if c.feature in _POPULATION_BASE and (c.population or c.feature == "city"):
             people = c.population or (_SEAT_POPULATION if c.feature == "city" else 0)
-            s = _POPULATION_BASE[c.feature] + math.log10(people + 1)
+            s = math.log10(people + 1)
+            if c.feature != "admin1" or c.population > city_people:
+                s += _POPULATION_BASE[c.feature]
             if c.feature == "city":
                 s -= _FAME_WEIGHT * (top_fame - math.log10(c.fame + 1))
         else:

@@ -382,6 +382,15 @@ def test_an_old_name_of_a_town_does_not_beat_the_towns_of_that_name() -> None:
     assert rank_candidates([metropolis, own])[0][0] is metropolis
 
 
+def test_a_division_abroad_does_not_outrank_a_town_as_large_as_it() -> None:
+    town = Candidate(1, "Varna", 31.5, 34.5, "PS", None, "city", 410_000, fame=60)
+    province = Candidate(2, "Varna", -23.3, 32.8, "MZ", "Varna", "admin1", 385_000)
+    assert rank_candidates([province, town])[0][0] is town
+    # ... a far larger division still does
+    state = Candidate(3, "Varna", -36.6, 144.7, "AU", "Varna", "admin1", 6_000_000)
+    assert rank_candidates([town, state])[0][0] is state
+
+
 def test_a_seat_of_no_known_population_is_still_a_town() -> None:
     # GeoNames lists a town with no population only as a division's seat: in a story about its
     # country it beats a mid-sized namesake abroad
