@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -269,7 +269,14 @@ class _Compiled:
 
 
 #: the shipped tables the index is compiled from (their digest is part of the cache key)
-DATA_FILES = ("countries.tsv", "country_aliases.tsv", "admin1.tsv", "admin2.tsv", "supplement.tsv")
+DATA_FILES = (
+    "countries.tsv",
+    "country_aliases.tsv",
+    "admin1.tsv",
+    "admin2.tsv",
+    "supplement.tsv",
+    "division_demonyms.tsv",
+)
 
 
 def _data_dir() -> Any:
@@ -490,6 +497,15 @@ def _build(min_population: int) -> _Compiled:
         _key_division(b, rid, name, row["type"], row["aliases"])
     for s in gnc.get_us_states().values():
         admin1_of.setdefault(("US", s["code"]), s["name"])
+    # the words for the people of a division ("Texan", "Scottish") name that division, not a town
+    for row in read_tsv("division_demonyms.tsv"):
+        division = admin1_rid.get((row["country_code"], row["admin1"]))
+        if division is None:
+            log.warning("division_demonyms.tsv: no division %r", row["admin1"])
+            continue
+        b.key(division, row["demonym"], _DEMONYM)
+        if not re.search(r"(sh|ch|ese|s|x|z)$", row["demonym"]):
+            b.key(division, row["demonym"] + "s", _DEMONYM)
 
     # second-level divisions (counties, districts): found by their full name in text
     for row in read_tsv("admin2.tsv"):

@@ -121,6 +121,14 @@ def test_demonyms(gaz: Gazetteer) -> None:
     assert best is not None and best.country_code == "SY" and best.match == "demonym"
 
 
+def test_the_people_of_a_division_name_the_division(gaz: Gazetteer) -> None:
+    # "Texans", "Scottish": the division, not the country, and never a town
+    for word, division, cc in (("Texans", "Texas", "US"), ("Scottish", "Scotland", "GB")):
+        best = gaz.resolve(word)
+        assert best is not None and best.feature == "admin1" and best.name == division
+        assert best.match == "demonym" and gaz.demonym_country(word) == cc
+
+
 def test_supplement_sites(gaz: Gazetteer) -> None:
     tower = gaz.resolve("Tower 22")
     assert tower is not None and tower.feature == "site" and tower.country_code == "JO"
