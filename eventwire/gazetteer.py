@@ -1260,6 +1260,8 @@ def rank_candidates(
                 return s + 300.0
             if c.feature in ("country", "continent"):
                 return s + 100.0
+            if prefer == "city" and c.feature == "city":
+                return s + 200.0  # the text asks for a town: "the town of Jordan", a dateline
             named = ctx.get(c.country_code or "", 0) > 0
             if named and not nation_named and (c.feature == "admin1" or i in local):
                 return s + 200.0

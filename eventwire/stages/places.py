@@ -961,6 +961,9 @@ def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) 
         f.locational = False
     elif _dateline(span):
         f.locational = True
+        if _agency_dateline(span):
+            # "LEBANON (AP) -": an agency's dateline names the town the story was filed from
+            f.prefer = f.prefer or "city"
     elif f.kind == "demonym":
         root = span.root
         f.locational = root.dep_ in ("amod", "compound") and root.head.lemma_.lower() in GEO_NOUNS
@@ -972,7 +975,18 @@ def _dateline(span: Span) -> bool:
     # "BAGHDAD (Reuters) -" or "WASHINGTON —" opening a line: where the story was filed
     first = span[0]
     at_line_start = first.i == 0 or "\n" in span.doc[first.i - 1].text_with_ws
-    return at_line_start and span.text.isupper() and len(span.text) > 2
+    return (at_line_start or _agency_dateline(span)) and span.text.isupper() and len(span.text) > 2
+
+
+def _agency_dateline(span: Span) -> bool:
+    """Whether a name in capitals is followed by a news agency's name in brackets ("MALTA (AP)")
+    or a dash, as a dateline is."""
+    doc, end = span.doc, span.end
+    if not span.text.replace(" ", "").isalpha() or not span.text.isupper():
+        return False  # "U.S. officials" opening a line is no dateline
+    if end < len(doc) and doc[end].text in ("—", "–", "-", "--"):
+        return True
+    return end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
 
 
 def _metonymic(span: Span) -> bool:

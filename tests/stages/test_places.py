@@ -284,6 +284,14 @@ def test_a_body_of_a_continent_stands_for_the_continent(gaz: Gazetteer, nlp) -> 
     assert fund.place is not None and fund.place.name == "Europe"
 
 
+def test_an_agency_dateline_names_a_town(stage: Places, make_doc) -> None:
+    # a dateline is a town, even one named like a country, in a story about its state
+    text = "LEBANON (AP) - A fire destroyed a barn on a farm in Ohio on Sunday, deputies said."
+    town = by_text(places_of(stage, make_doc, text), "LEBANON")
+    assert town.place is not None and town.feature == "city"
+    assert town.place.country_code == "US" and town.place.admin1 == "Ohio"
+
+
 def test_transliterated_name_in_context(stage: Places, make_doc) -> None:
     mentions = places_of(stage, make_doc, "Syrian forces shelled Dayr az Zawr on Monday.")
     deir = by_text(mentions, "Dayr az Zawr")
