@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -269,7 +269,14 @@ class _Compiled:
 
 
 #: the shipped tables the index is compiled from (their digest is part of the cache key)
-DATA_FILES = ("countries.tsv", "country_aliases.tsv", "admin1.tsv", "admin2.tsv", "supplement.tsv")
+DATA_FILES = (
+    "countries.tsv",
+    "country_aliases.tsv",
+    "admin1.tsv",
+    "admin2.tsv",
+    "supplement.tsv",
+    "division_demonyms.tsv",
+)
 
 
 def _data_dir() -> Any:
@@ -490,6 +497,15 @@ def _build(min_population: int) -> _Compiled:
         _key_division(b, rid, name, row["type"], row["aliases"])
     for s in gnc.get_us_states().values():
         admin1_of.setdefault(("US", s["code"]), s["name"])
+    # the words for the people of a division ("Texan", "Scottish") name that division, not a town
+    for row in read_tsv("division_demonyms.tsv"):
+        division = admin1_rid.get((row["country_code"], row["admin1"]))
+        if division is None:
+            log.warning("division_demonyms.tsv: no division %r", row["admin1"])
+            continue
+        b.key(division, row["demonym"], _DEMONYM)
+        if not re.search(r"(sh|ch|ese|s|x|z)$", row["demonym"]):
+            b.key(division, row["demonym"] + "s", _DEMONYM)
 
     # second-level divisions (counties, districts): found by their full name in text
     for row in read_tsv("admin2.tsv"):
@@ -731,6 +747,12 @@ _MATCH_BONUS = (1.0, 0.8, 0.0, 0.5, -0.5)
 _CITY_OVER_ADMIN1 = 50_000
 #: ...and one this large does so by another of its names ("New York" for New York City)
 _METROPOLIS = 1_000_000
+#: a town under ``_METROPOLIS`` people reached by one of its other names (an old name, another
+#: language's) loses this, unless it is better known than every town of that name: "Franklin",
+#: an old name of Franklin Park, Pennsylvania, is first of all the name of the towns called
+#: Franklin; but Palmyra in Syria (Tadmur) is better known than the Palmyras of the United States,
+#: and the world knows a metropolis by its other names too ("Bombay")
+_MINOR_ALTERNATE = 2.0
 #: a type word after a name asks for this feature ("admin": either level of division)
 FEATURE_WORDS: dict[str, str] = {
     **{w: "admin1" for w in ("state", "states", "oblast", "governorate", "emirate", "krai")},
@@ -1152,6 +1174,17 @@ def rank_candidates(
     }
     # a town less known than the best known town of the same name loses a little
     top_fame = max((math.log10(c.fame + 1) for c in cands if c.feature == "city"), default=0.0)
+    # a division has the edge over a town of its size (its towns under the index's floor are
+    # not counted), but not over a town as large as it: "Gaza" is the city before the province of
+    # Mozambique, "Portland" the city of Oregon before the Jamaican parish
+    city_people = max(
+        (c.population for c in cands if c.feature == "city" and c.match in ("name", "alias")),
+        default=0,
+    )
+    # how well known the best known town is that bears the name as its own
+    own_fame = max(
+        (c.fame for c in cands if c.feature == "city" and c.match in ("name", "alias")), default=-1
+    )
     scored: list[tuple[Candidate, float]] = []
     explicit: set[int] = set()
     local: set[int] = set()
@@ -1178,12 +1211,16 @@ def rank_candidates(
         i = len(kept) - 1
         if c.feature in _POPULATION_BASE and (c.population or c.feature == "city"):
             people = c.population or (_SEAT_POPULATION if c.feature == "city" else 0)
-            s = _POPULATION_BASE[c.feature] + math.log10(people + 1)
+            s = math.log10(people + 1)
+            if c.feature != "admin1" or c.population > city_people:
+                s += _POPULATION_BASE[c.feature]
             if c.feature == "city":
                 s -= _FAME_WEIGHT * (top_fame - math.log10(c.fame + 1))
         else:
             s = _FEATURE_PRIOR[c.feature]
         s += _MATCH_BONUS[MATCH_KINDS.index(c.match)]
+        if c.match == "alternate" and c.population < _METROPOLIS and c.fame <= own_fame:
+            s -= _MINOR_ALTERNATE
         if named:
             s += _COUNTRY_BONUS[0] + _COUNTRY_BONUS[1] * ctx[c.country_code or ""] / top
         elif borders and c.country_code in borders:
@@ -1227,6 +1264,8 @@ def rank_candidates(
                 return s + 300.0
             if c.feature in ("country", "continent"):
                 return s + 100.0
+            if prefer == "city" and c.feature == "city":
+                return s + 200.0  # the text asks for a town: "the town of Jordan", a dateline
             named = ctx.get(c.country_code or "", 0) > 0
             if named and not nation_named and (c.feature == "admin1" or i in local):
                 return s + 200.0

@@ -114,9 +114,7 @@ DEMONYMS: list[tuple[str, str]] = [
     ("British", "GB"),
     ("Briton", "GB"),
     ("Brit", "GB"),
-    ("English", "GB"),
-    ("Scottish", "GB"),
-    ("Welsh", "GB"),
+    # "English", "Scottish", "Welsh" name the people of a division: see division_demonyms.tsv
     ("Iraqi", "IQ"),
     ("Syrian", "SY"),
     ("Iranian", "IR"),

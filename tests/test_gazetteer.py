@@ -121,6 +121,14 @@ def test_demonyms(gaz: Gazetteer) -> None:
     assert best is not None and best.country_code == "SY" and best.match == "demonym"
 
 
+def test_the_people_of_a_division_name_the_division(gaz: Gazetteer) -> None:
+    # "Texans", "Scottish": the division, not the country, and never a town
+    for word, division, cc in (("Texans", "Texas", "US"), ("Scottish", "Scotland", "GB")):
+        best = gaz.resolve(word)
+        assert best is not None and best.feature == "admin1" and best.name == division
+        assert best.match == "demonym" and gaz.demonym_country(word) == cc
+
+
 def test_supplement_sites(gaz: Gazetteer) -> None:
     tower = gaz.resolve("Tower 22")
     assert tower is not None and tower.feature == "site" and tower.country_code == "JO"
@@ -361,6 +369,34 @@ def test_a_better_known_namesake_wins_a_near_tie() -> None:
     # ... but the article's own country still decides a clear case
     ranked = rank_candidates([obscure, known], context_countries=Counter({"US": 3}))
     assert ranked[0][0] is obscure
+
+
+def test_an_old_name_of_a_town_does_not_beat_the_towns_of_that_name() -> None:
+    # a suburb whose former name is "Hallton" is larger than the best known town called Hallton,
+    # but the name is first of all that town's
+    suburb = Candidate(
+        1, "Newbury Park", 40.3, -79.9, "US", "Ohio", "city", 600_000, "alternate", 4
+    )
+    own = Candidate(2, "Hallton", 35.9, -86.8, "US", "Tennessee", "city", 20_000, "name", 11)
+    assert rank_candidates([suburb, own])[0][0] is own
+    # ... unless the town known by that other name is the better known one (an English name of a
+    # famous town abroad), or a metropolis
+    small = Candidate(5, "Hallton", 40.0, -75.0, "US", "New Jersey", "city", 7_000, "name", 6)
+    famous = Candidate(3, "Tadley", 34.5, 38.3, "SY", "Homs", "city", 200_000, "alternate", 21)
+    assert rank_candidates([small, famous])[0][0] is famous
+    obscure = Candidate(6, "Tadley", 34.5, 38.3, "SY", "Homs", "city", 200_000, "alternate", 5)
+    assert rank_candidates([small, obscure])[0][0] is small
+    metropolis = Candidate(4, "Big", 22.6, 88.4, "IN", "X", "city", 4_000_000, "alternate", 5)
+    assert rank_candidates([metropolis, own])[0][0] is metropolis
+
+
+def test_a_division_abroad_does_not_outrank_a_town_as_large_as_it() -> None:
+    town = Candidate(1, "Varna", 31.5, 34.5, "PS", None, "city", 410_000, fame=60)
+    province = Candidate(2, "Varna", -23.3, 32.8, "MZ", "Varna", "admin1", 385_000)
+    assert rank_candidates([province, town])[0][0] is town
+    # ... a far larger division still does
+    state = Candidate(3, "Varna", -36.6, 144.7, "AU", "Varna", "admin1", 6_000_000)
+    assert rank_candidates([town, state])[0][0] is state
 
 
 def test_a_seat_of_no_known_population_is_still_a_town() -> None:

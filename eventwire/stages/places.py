@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -231,6 +232,11 @@ class PlaceContext(NamedTuple):
 CLEAR_MARGIN = 0.6
 #: features whose point says where the article is (a country's or division's point does not)
 _ANCHOR_FEATURES = frozenset({"city", "site", "admin2"})
+#: the readings of a name within this margin of its best all lie in one country: the name says
+#: the story is in that country though it names no one place there clearly
+SHARED_MARGIN = 2.5
+#: ...when they are all divisions (a town's name is too often a person's)
+SHARED_FEATURES = frozenset({"admin1", "admin2"})
 #: resolution rounds: each re-ranks every name with what the others resolved to in the last one
 ROUNDS = 3
 #: readings of an ambiguous name within this margin of its best are likely enough to support
@@ -241,6 +247,14 @@ MAX_LIKELY = 12
 LOCAL_KM = 60.0
 #: the clear places this close to a town count for it as the article's main town
 HOME_KM = 100.0
+#: how much a name's number of readings lowers what it says about the article's main town
+HOME_AMBIGUITY = 1.0
+#: ...and how much a name counts for it each time it is said again
+HOME_REPEAT = 0.25
+#: ...its readings being those within this score of its best (not the hopeless ones)
+HOME_MARGIN = 6.0
+#: ...and a place named by a near spelling or by another language's name, against its own name
+HOME_OTHER_NAME = 0.5
 
 
 def _contribution(
@@ -265,6 +279,14 @@ def _contribution(
             admin1[(cc, best.admin1)] += 2 if best.feature == "admin1" else 1
         if best.feature in _ANCHOR_FEATURES:
             anchor = (best.latitude, best.longitude)
+    else:
+        # several likely readings, all in one country ("Butler County": of Ohio, of Pennsylvania,
+        # of Kansas...) still say which country the story is in, and one division if they share it
+        likely = [c for c, s in cands if s >= score - SHARED_MARGIN]
+        if all(c.country_code == cc and c.feature in SHARED_FEATURES for c in likely):
+            countries[cc] += 1
+            if all(c.admin1 == best.admin1 for c in likely) and best.admin1:
+                admin1[(cc, best.admin1)] += 1
     return countries, admin1, anchor
 
 
@@ -449,6 +471,7 @@ def _fallbacks(
         if (
             inner is not None
             and inner[0].feature != "country"
+            and inner[0].match != "demonym"
             and ctx.countries
             and not ctx.countries.get(inner[0].country_code or "")
         ):
@@ -493,13 +516,20 @@ def _home(ranked: list[list[tuple[Candidate, float]]], ctx: PlaceContext) -> Can
     four different towns of one county, and a foreign capital the story only mentions does not
     outweigh the towns of the country it is about.
     """
-    counts: Counter[tuple[str, float, float]] = Counter()
+    counts: dict[tuple[str, float, float], float] = {}
     first: dict[tuple[str, float, float], Candidate] = {}
     for r in ranked:
         if _contribution(r)[2] is not None:
             c = r[0][0]
             key = (c.name, c.latitude, c.longitude)
-            counts[key] += 1
+            # a name shared by many places ("Franklin", "Lafayette": streets of many towns too)
+            # says less about where the story is than a name with one reading ("New Orleans"),
+            # and a name said again adds less than another name
+            rivals = sum(1 for _, score in r if score >= r[0][1] - HOME_MARGIN)
+            weight = 1.0 / (1.0 + HOME_AMBIGUITY * math.log(rivals))
+            if c.match not in ("name", "alias"):
+                weight *= HOME_OTHER_NAME  # a near spelling, another language's name
+            counts[key] = counts.get(key, 0.0) + (HOME_REPEAT * weight if key in first else weight)
             first.setdefault(key, c)
     if not counts:
         return None
@@ -551,7 +581,7 @@ def _inner_place(
             continue
         text = sub.text
         key = normalize(text)
-        if len(key) < 3 or key in COMMON_WORDS or gazetteer.demonym_country(text):
+        if len(key) < 2 or key in COMMON_WORDS:
             continue
         r = gazetteer.rank(
             text,
@@ -559,8 +589,19 @@ def _inner_place(
             context_admin1=ctx.admin1,
             anchors=ctx.anchors,
         )
-        if r and (gazetteer.is_matchable(key) or _near_any(r[0][0], ctx.anchors)):
+        if not r:
+            continue
+        if r[0][0].match == "demonym":
+            # "European Commission", "African Union": a body of a continent stands for it; a
+            # nation's word is too often a quarter's, a school's or a person's name ("the French
+            # Quarter", "the British School" of a town abroad)
+            if r[0][0].feature == "continent":
+                return r[0]
+            continue
+        if len(key) >= 3 and (gazetteer.is_matchable(key) or _near_any(r[0][0], ctx.anchors)):
             return r[0]
+        if _acronym(gazetteer, text):
+            return r[0]  # "US Federal Reserve"
     return None
 
 
@@ -920,6 +961,9 @@ def _annotate(sdoc: Doc, f: _Found, covered: bytearray, *, extend: bool = True) 
         f.locational = False
     elif _dateline(span):
         f.locational = True
+        if _agency_dateline(span):
+            # "LEBANON (AP) -": an agency's dateline names the town the story was filed from
+            f.prefer = f.prefer or "city"
     elif f.kind == "demonym":
         root = span.root
         f.locational = root.dep_ in ("amod", "compound") and root.head.lemma_.lower() in GEO_NOUNS
@@ -931,7 +975,18 @@ def _dateline(span: Span) -> bool:
     # "BAGHDAD (Reuters) -" or "WASHINGTON —" opening a line: where the story was filed
     first = span[0]
     at_line_start = first.i == 0 or "\n" in span.doc[first.i - 1].text_with_ws
-    return at_line_start and span.text.isupper() and len(span.text) > 2
+    return (at_line_start or _agency_dateline(span)) and span.text.isupper() and len(span.text) > 2
+
+
+def _agency_dateline(span: Span) -> bool:
+    """Whether a name in capitals is followed by a news agency's name in brackets ("MALTA (AP)")
+    or a dash, as a dateline is."""
+    doc, end = span.doc, span.end
+    if not span.text.replace(" ", "").isalpha() or not span.text.isupper():
+        return False  # "U.S. officials" opening a line is no dateline
+    if end < len(doc) and doc[end].text in ("—", "–", "-", "--"):
+        return True
+    return end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")"
 
 
 def _metonymic(span: Span) -> bool:

@@ -274,6 +274,24 @@ def test_gold_spans_are_resolved_in_context(gaz: Gazetteer, nlp) -> None:
     assert mentions[2].text == text[5:9]  # a span inside a token keeps its own offsets
 
 
+def test_a_body_of_a_continent_stands_for_the_continent(gaz: Gazetteer, nlp) -> None:
+    # a name the gazetteer does not know, opened by a continent's word, is not put at the town
+    # the story is about
+    text = "Farmers in Tampere met officials of the European Regional Fund on Monday."
+    doc = nlp(text)
+    start = text.index("European Regional Fund")
+    (fund,) = find_places(doc, gaz, spans=[(start, start + len("European Regional Fund"))])
+    assert fund.place is not None and fund.place.name == "Europe"
+
+
+def test_an_agency_dateline_names_a_town(stage: Places, make_doc) -> None:
+    # a dateline is a town, even one named like a country, in a story about its state
+    text = "LEBANON (AP) - A fire destroyed a barn on a farm in Ohio on Sunday, deputies said."
+    town = by_text(places_of(stage, make_doc, text), "LEBANON")
+    assert town.place is not None and town.feature == "city"
+    assert town.place.country_code == "US" and town.place.admin1 == "Ohio"
+
+
 def test_transliterated_name_in_context(stage: Places, make_doc) -> None:
     mentions = places_of(stage, make_doc, "Syrian forces shelled Dayr az Zawr on Monday.")
     deir = by_text(mentions, "Dayr az Zawr")
@@ -356,6 +374,46 @@ def test_main_town_is_where_the_clear_places_gather() -> None:
     ]
     home = _home(ranked, collect_context(ranked))
     assert home is not None and home.country_code == "US"
+
+
+def test_main_town_is_named_by_its_own_name_rather_than_by_common_ones() -> None:
+    # a city with one reading against two names that many towns share (street names, often)
+    # and a neighbourhood named twice: the city with one reading is where the story is
+    def reading(name: str, lat: float, lon: float, admin1: str, rivals: int = 0) -> list:
+        c = Candidate(None, name, lat, lon, "US", admin1, "city", 20_000)
+        others = [
+            (Candidate(None, name, 40.0 + k, -100.0, "US", "Kansas", "city", 5_000), 0.5)
+            for k in range(rivals)
+        ]
+        return [(c, 1.5), *others]
+
+    ranked = [
+        reading("Harbor City", 30.0, -90.1, "Louisiana"),
+        reading("Lafitte", 30.2, -92.0, "Louisiana", rivals=12),
+        reading("Lafitte", 30.2, -92.0, "Louisiana", rivals=12),
+        reading("Franks", 29.8, -91.5, "Louisiana", rivals=30),
+        reading("Elm Square", 40.0, -75.2, "Pennsylvania", rivals=1),
+        reading("Elm Square", 40.0, -75.2, "Pennsylvania", rivals=1),
+    ]
+    home = _home(ranked, collect_context(ranked))
+    assert home is not None and home.name == "Harbor City"
+
+
+def test_a_county_name_of_one_country_says_the_country_though_it_is_ambiguous() -> None:
+    # "Lorton County" is a county of three states: no one of them is clear, but the story is in
+    # the United States; a town name shared across countries says nothing
+    def county(admin1: str, lat: float) -> Candidate:
+        return Candidate(None, "Lorton County", lat, -85.0, "US", admin1, "admin2", 50_000)
+
+    counties = [(county("Ohio", 39.4), 4.0), (county("Kansas", 37.8), 3.8)]
+    counties.append((county("Iowa", 41.0), 3.5))
+    ctx = collect_context([counties])
+    assert ctx.countries["US"] == 1 and not ctx.admin1 and not ctx.anchors
+    towns = [
+        (Candidate(None, "Marlow", 51.6, -0.8, "GB", "England", "city", 15_000), 4.0),
+        (Candidate(None, "Marlow", 34.6, -97.9, "US", "Oklahoma", "city", 4_000), 3.8),
+    ]
+    assert not collect_context([towns])
 
 
 def test_unknown_name_is_not_put_in_a_country_the_article_never_names(
