@@ -76,6 +76,7 @@ def load_lexicon() -> Lexicon:
                 ("disrupted", "Disrupted weapons use"),
                 ("established", "Headquarters or base established"),
                 ("formed", "Change to group/activity"),
+                ("found", "Other"),
             )
         ),
         civilian_words=frozenset(raw["cues"]["civilian"]),

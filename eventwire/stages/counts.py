@@ -20,6 +20,7 @@ from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
 from .dates import TOTAL_WORDS, period_days
 from .events import (
+    MASSACRE_WORDS,
     background_of,
     casualties_are_deaths,
     cumulative,
@@ -135,7 +136,7 @@ class CountFinder:
         return doc
 
     def _kind(self, tok: Token) -> str | None:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         if lemma in self.lex.injury_words or tok.lower_ in self.lex.injury_words:
             if lemma == "casualty":
                 # "casualties" is not a death count (ACLED), nor surely an injury one, unless the
@@ -173,7 +174,7 @@ class CountFinder:
 
     def _victim_count(self, word: Token) -> Quantity | None:
         victims: list[Token] = []
-        lemma = word.lemma_.lower()
+        lemma = _lemma(word)
         if (
             word.dep_ == "pobj"
             and word.head.lower_ == "of"
@@ -189,7 +190,7 @@ class CountFinder:
                 victims.append(child)
             elif child.dep_ == "prep" and child.lower_ == "of" and word.pos_ == "NOUN":
                 victims.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ in ("nummod",):
+            elif child.dep_ == "nummod" and lemma not in MASSACRE_WORDS:  # "2 massacres": events
                 count = quantity_at(child)
                 if count is not None:
                     return count
@@ -214,7 +215,7 @@ class CountFinder:
             if victim.pos_ == "PRON" and victim.lower_ in ("him", "her", "he", "she"):
                 q: Quantity | None = Quantity(1, "exact", victim.i, victim.i + 1)
             else:
-                q = quantity_of(victim)
+                q = quantity_of(victim) or self._bare_one(victim)
             conj_total = [q] if q is not None else []
             for conj in (c for c in victim.children if c.dep_ == "conj"):
                 cq = quantity_of(conj)
@@ -225,6 +226,19 @@ class CountFinder:
                 break
         return total
 
+    def _bare_one(self, victim: Token) -> Quantity | None:
+        """ "Soldier killed in blast", "LeT militant killed": a headline drops the article, so a
+        bare singular noun for a person is one person."""
+        lemma = victim.lemma_.lower()
+        if (
+            victim.tag_ != "NN"
+            or lemma in COLLECTIVE
+            or lemma not in self.lex.armed_words | self.lex.civilian_words
+            or any(c.dep_ in ("det", "poss", "nummod") for c in victim.children)
+        ):
+            return None
+        return Quantity(1, "exact", victim.i, victim.i + 1)
+
     def _window_count(self, word: Token, sent: SpacySpan) -> Quantity | None:
         """The largest number near a casualty word, skipping numbers nearer another casualty word."""
         doc = word.doc
@@ -234,8 +248,8 @@ class CountFinder:
                 continue
             if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
                 continue
-            if tok.head.lemma_.lower() in NOT_PEOPLE:
-                continue
+            if tok.head.lemma_.lower() in NOT_PEOPLE | MASSACRE_WORDS:
+                continue  # "2 massacres" counts massacres
             if self._counts_other(tok, word):
                 continue  # "killed, 5 lightly wounded": the number is the other toll's
             if in_background(tok, word):
@@ -259,11 +273,7 @@ class CountFinder:
         return best
 
     def _shared_with_injured(self, word: Token) -> bool:
-        """The death word is coordinated with an injury word that has no number of its own. Not
-        "casualties": set against the injured, they are the dead and carry the number ("15
-        casualties and injuries": 15 dead)."""
-        if word.lemma_.lower() == "casualty":
-            return False
+        """The death word is coordinated with an injury word that has no number of its own."""
         partners = [c for c in word.children if c.dep_ == "conj"]
         if word.dep_ == "conj":
             partners.append(word.head)
@@ -318,6 +328,37 @@ def _running_total(word: Token) -> bool:
     if word.lemma_.lower() not in TOTAL_WORDS:
         return False
     return any(a.lemma_.lower() in RISE_VERBS for a in ancestors(word, limit=3))
+
+
+#: singular nouns that name several people ("police killed", "family killed")
+COLLECTIVE = frozenset(
+    {
+        "police",
+        "family",
+        "staff",
+        "crew",
+        "personnel",
+        "group",
+        "unit",
+        "patrol",
+        "convoy",
+        "force",
+        "army",
+        "militia",
+        "team",
+        "people",
+        "security",
+        "military",
+        "cell",
+        "household",
+        "squad",
+    }
+)
+
+
+def _lemma(tok: Token) -> str:
+    # spaCy reads "corpses" as a plural of "corps"
+    return "corpse" if tok.lower_ == "corpses" else tok.lemma_.lower()
 
 
 def _headline_passive(verb: Token) -> bool:

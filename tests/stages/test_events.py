@@ -738,3 +738,43 @@ def test_one_mention_for_two_towns_is_two_events_sharing_the_toll(extract) -> No
 def test_between_two_towns_is_one_place(extract) -> None:
     result = extract("Fighting on the road between Kandahar and Kunduz killed 4")
     assert len(result.events) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8 bodies found on the road to the northern border crossing",
+        "The bodies of two shepherds were found in a valley near the town on Monday.",
+        "Villagers discovered a mass grave with about 30 bodies outside the town.",
+    ],
+)
+def test_bodies_found_are_one_other_event(run, text: str) -> None:
+    doc = run(text)
+    assert [e.sub_event_type for e in doc.events] == ["Other"]
+    assert not doc.aggregates
+
+
+def test_bodies_found_where_an_attack_hit_are_its_dead(run) -> None:
+    doc = run(
+        "The bodies of three farmers were found in the village hit by artillery shelling on Monday."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_death_told_beside_a_statement_on_strikes_is_an_event(run) -> None:
+    doc = run("A nurse was killed to be the first victim of airstrikes on the area since the truce")
+    assert doc.events
+
+
+def test_the_items_of_a_headline_that_opens_with_a_period_are_aggregates(extract) -> None:
+    doc = extract(
+        "Three weeks of fighting in the north…the army retakes 12 villages…about 200 fighters "
+        "were killed"
+    )
+    assert not doc.events
+    assert len(doc.aggregates) >= 2
+
+
+def test_items_after_an_ellipsis_are_events_without_an_opening_period(extract) -> None:
+    doc = extract("After the talks failed…gunmen killed 4 soldiers at a checkpoint")
+    assert doc.events
