@@ -104,7 +104,11 @@ class CountFinder:
                     kind = self._kind(word)
                     if kind is None or is_irrealis(word, self.lex) or cumulative(word):
                         continue
-                    q = self._victim_count(word) or self._window_count(word, trigger.sent)
+                    q = (
+                        self._victim_count(word)
+                        or self._subject_count(word)
+                        or self._window_count(word, trigger.sent)
+                    )
                     if q is None:
                         continue
                     if kind == "death" and self._shared_with_injured(word):
@@ -225,6 +229,27 @@ class CountFinder:
                 total = _add(conj_total)
                 break
         return total
+
+    def _subject_count(self, word: Token) -> Quantity | None:
+        """ "12 members at least of the regime forces, their allies and ISIS were killed": a long
+        subject the parse breaks up; its one number of people, before the passive verb, counts the
+        dead."""
+        if word.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in word.children):
+            return None
+        if any(c.dep_ == "nsubjpass" and c.pos_ == "PRON" for c in word.children):
+            return None  # "they were executed": told before, not here
+        people = self.lex.armed_words | self.lex.civilian_words
+        found = [
+            tok
+            for tok in word.subtree
+            if tok.i < word.i
+            and tok.like_num
+            and tok.ent_type_ not in ("DATE", "TIME", "ORDINAL", "PERCENT", "MONEY")
+            and tok.head.lemma_.lower() in people
+        ]
+        if len(found) != 1:
+            return None
+        return quantity_of(found[0].head)
 
     def _bare_one(self, victim: Token) -> Quantity | None:
         """ "Soldier killed in blast", "LeT militant killed": a headline drops the article, so a

@@ -474,12 +474,36 @@ class EventDetector:
     def is_irrealis(self, tok: Token) -> bool:
         return is_irrealis(tok, self.lex)
 
-    def _bodies_found(self, group: _Group) -> bool:
-        """The group only tells of bodies found (Strategic developments/Other)."""
-        found = [t for t in group.triggers if self._finding(t, group.sent)]
-        return bool(found) and all(t.kind == "casualty" or t in found for t in group.triggers)
+    def _separate_findings(self, groups: list[_Group], sent: SpacySpan) -> list[_Group]:
+        """Bodies found are the dead of an event their clause names ("the bodies of four workers
+        were found on the island the shelling hit"), else a finding of their own ("clashes go on
+        and 2 bodies were found in the next province"): Strategic developments/Other."""
+        doc = sent.doc
+        finds = [t for g in groups for t in g.triggers if self._finding(t, sent)]
+        if not finds:
+            return groups
+        strong = [
+            t
+            for g in groups
+            for t in g.triggers
+            if t.kind != "casualty" and not self._finding(t, sent)
+        ]
+        if not strong:
+            return groups
+        named = any(doc[s.head] in doc[f.head].subtree for f in finds for s in strong)
+        kept = []
+        for g in groups:
+            own = [t for t in g.triggers if self._finding(t, sent)]
+            rest = [t for t in g.triggers if t not in own]
+            if rest:
+                g.triggers = rest
+                kept.append(g)
+            if own and not named:
+                kept.append(_Group(own, sent))
+        return kept
 
     def _finding(self, trig: _Trigger, sent: SpacySpan) -> bool:
+        """A trigger telling of bodies found (Strategic developments/Other)."""
         finding = next(v for v, _, sub in self.lex.verb_objects if sub == "Other")
         return trig.sub == "Other" and sent.doc[trig.head].lemma_.lower() in finding
 
@@ -1123,12 +1147,7 @@ class EventDetector:
                 t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])
             ]
             groups = self.group(triggers, sent)
-            if any(not self._bodies_found(g) for g in groups):
-                # "the bodies of four workers were found on the island the shelling hit": the
-                # dead of the event the sentence tells, not a finding of its own
-                groups = [g for g in groups if not self._bodies_found(g)]
-                for g in groups:
-                    g.triggers = [t for t in g.triggers if not self._finding(t, sent)]
+            groups = self._separate_findings(groups, sent)
             if not groups and reading:
                 groups = self._classified_group(sent, reading, no_event, quotes)
             for group in groups:

@@ -236,3 +236,11 @@ def test_bodies_found_count_as_the_dead_of_the_finding(first_event) -> None:
     event = first_event("12 corpses found in a ditch outside the town")
     assert event.sub_event_type == "Other"
     assert event.fatalities is not None and event.fatalities.count == 12
+
+
+def test_a_long_subject_keeps_its_number_of_dead(first_event) -> None:
+    event = first_event(
+        "10 members at least of the government forces, their allies and the militants were "
+        "killed in clashes in the desert"
+    )
+    assert event.fatalities is not None and event.fatalities.count == 10

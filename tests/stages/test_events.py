@@ -778,3 +778,11 @@ def test_the_items_of_a_headline_that_opens_with_a_period_are_aggregates(extract
 def test_items_after_an_ellipsis_are_events_without_an_opening_period(extract) -> None:
     doc = extract("After the talks failed…gunmen killed 4 soldiers at a checkpoint")
     assert doc.events
+
+
+def test_bodies_found_in_a_clause_of_their_own_are_a_finding(run) -> None:
+    doc = run(
+        "Fighting in the hills goes on with more air raids and 3 bodies were found on a farm in "
+        "the next district"
+    )
+    assert "Other" in [e.sub_event_type for e in doc.events]
