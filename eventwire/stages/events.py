@@ -992,6 +992,9 @@ class EventDetector:
         doc = group.sent.doc
         if all(t.kind == "casualty" for t in group.triggers) and _long_period(group.time):
             return "aggregate"  # "1,000 people have been killed across the country since January"
+        strong = [doc[t.head] for t in group.triggers if t.kind != "casualty"]
+        if strong and all(_days_of(tok) for tok in strong):
+            return "aggregate"  # "two months of fighting", "three days of clashes" (§5)
         for trig in group.triggers:
             tok = doc[trig.head]
             if (
@@ -1137,12 +1140,14 @@ class EventDetector:
         events: list[_Event] = []
         sents = list(sp.sents)
         readings = self._readings(doc, sents)
-        tally = False
+        tally = period = False
         for sent, (reading, no_event) in zip(sents, readings, strict=True):
             # "Two months of clashes…40 villages taken…350 killed": a headline that opens with a
             # period tallies it in every item after its ellipses (coding guide §2: an Aggregate)
-            if not sp.text[: sent.start_char].rstrip().endswith(("…", "...")):
-                tally = (opening_period(doc, sent) or 0.0) > 1.0
+            if sp.text[: sent.start_char].rstrip().endswith(("…", "...")):
+                tally = period
+            else:
+                tally, period = False, (opening_period(doc, sent) or 0.0) > 1.0
             triggers = [
                 t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])
             ]
@@ -1468,6 +1473,22 @@ def _motive(tok: Token) -> bool:
 def background_of(tokens: list[Token]) -> set[int]:
     """Indexes of the tokens that stand in an "after ..." clause another of them is not in."""
     return {t.i for t in tokens if any(in_background(t, o) for o in tokens if o.i != t.i)}
+
+
+def _days_of(tok: Token) -> bool:
+    """ "two months of fighting", "3 days of clashes": many days of events, not one."""
+    if tok.dep_ == "conj":
+        tok = tok.head
+    if tok.dep_ != "pobj" or tok.head.lower_ != "of":
+        return False
+    owner = tok.head.head
+    unit = owner.lemma_.lower()
+    q = quantity_of(owner)
+    # the period is what the sentence tells, not an adjunct of it ("raising the toll to 145
+    # within 6 days of fighting": the toll's period)
+    if q is None or unit not in ("day", "week", "month", "year") or owner.dep_ == "pobj":
+        return False
+    return unit != "day" or q.count is None or q.count > 1
 
 
 def _told_death(tok: Token) -> bool:

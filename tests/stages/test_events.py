@@ -786,3 +786,21 @@ def test_bodies_found_in_a_clause_of_their_own_are_a_finding(run) -> None:
         "the next district"
     )
     assert "Other" in [e.sub_event_type for e in doc.events]
+
+
+def test_days_of_fighting_are_an_aggregate(run) -> None:
+    doc = run("Three weeks of fighting in the hills north of the capital")
+    assert not doc.events and doc.aggregates
+
+
+def test_an_event_ending_days_of_fighting_is_still_an_event(run) -> None:
+    doc = run("Two days of heavy fighting ended when the army recaptured the town on Monday.")
+    assert "Government regains territory" in [e.sub_event_type for e in doc.events]
+
+
+def test_the_period_of_a_running_total_leaves_the_days_toll_an_event(run) -> None:
+    doc = run(
+        "20 fighters were killed in the last 24 hours, raising the death toll to 90 within 5 days "
+        "of fighting in the east"
+    )
+    assert doc.events
