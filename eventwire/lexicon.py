@@ -77,6 +77,7 @@ def load_lexicon() -> Lexicon:
                 ("established", "Headquarters or base established"),
                 ("formed", "Change to group/activity"),
                 ("assaulted", "Armed clash"),
+                ("found", "Other"),
             )
         ),
         civilian_words=frozenset(raw["cues"]["civilian"]),

@@ -20,6 +20,7 @@ from ..records import Count, Document, Qualifier
 from ..syntax import Quantity, ancestors, quantity_at, quantity_of, tree_distance
 from .dates import TOTAL_WORDS, period_days
 from .events import (
+    MASSACRE_WORDS,
     background_of,
     casualties_are_deaths,
     cumulative,
@@ -103,7 +104,11 @@ class CountFinder:
                     kind = self._kind(word)
                     if kind is None or is_irrealis(word, self.lex) or cumulative(word):
                         continue
-                    q = self._victim_count(word) or self._window_count(word, trigger.sent)
+                    q = (
+                        self._victim_count(word)
+                        or self._subject_count(word)
+                        or self._window_count(word, trigger.sent)
+                    )
                     if q is None:
                         continue
                     if kind == "death" and self._shared_with_injured(word):
@@ -135,7 +140,7 @@ class CountFinder:
         return doc
 
     def _kind(self, tok: Token) -> str | None:
-        lemma = tok.lemma_.lower()
+        lemma = _lemma(tok)
         if lemma in self.lex.injury_words or tok.lower_ in self.lex.injury_words:
             if lemma == "casualty":
                 # "casualties" is not a death count (ACLED), nor surely an injury one, unless the
@@ -173,7 +178,7 @@ class CountFinder:
 
     def _victim_count(self, word: Token) -> Quantity | None:
         victims: list[Token] = []
-        lemma = word.lemma_.lower()
+        lemma = _lemma(word)
         if (
             word.dep_ == "pobj"
             and word.head.lower_ == "of"
@@ -189,7 +194,7 @@ class CountFinder:
                 victims.append(child)
             elif child.dep_ == "prep" and child.lower_ == "of" and word.pos_ == "NOUN":
                 victims.extend(c for c in child.children if c.dep_ == "pobj")
-            elif child.dep_ in ("nummod",):
+            elif child.dep_ == "nummod" and lemma not in MASSACRE_WORDS:  # "2 massacres": events
                 count = quantity_at(child)
                 if count is not None:
                     return count
@@ -214,7 +219,7 @@ class CountFinder:
             if victim.pos_ == "PRON" and victim.lower_ in ("him", "her", "he", "she"):
                 q: Quantity | None = Quantity(1, "exact", victim.i, victim.i + 1)
             else:
-                q = quantity_of(victim)
+                q = quantity_of(victim) or self._bare_one(victim)
             conj_total = [q] if q is not None else []
             for conj in (c for c in victim.children if c.dep_ == "conj"):
                 cq = quantity_of(conj)
@@ -225,6 +230,40 @@ class CountFinder:
                 break
         return total
 
+    def _subject_count(self, word: Token) -> Quantity | None:
+        """ "12 members at least of the regime forces, their allies and ISIS were killed": a long
+        subject the parse breaks up; its one number of people, before the passive verb, counts the
+        dead."""
+        if word.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in word.children):
+            return None
+        if any(c.dep_ == "nsubjpass" and c.pos_ == "PRON" for c in word.children):
+            return None  # "they were executed": told before, not here
+        people = self.lex.armed_words | self.lex.civilian_words
+        found = [
+            tok
+            for tok in word.subtree
+            if tok.i < word.i
+            and tok.like_num
+            and tok.ent_type_ not in ("DATE", "TIME", "ORDINAL", "PERCENT", "MONEY")
+            and tok.head.lemma_.lower() in people
+        ]
+        if len(found) != 1:
+            return None
+        return quantity_of(found[0].head)
+
+    def _bare_one(self, victim: Token) -> Quantity | None:
+        """ "Soldier killed in blast", "LeT militant killed": a headline drops the article, so a
+        bare singular noun for a person is one person."""
+        lemma = victim.lemma_.lower()
+        if (
+            victim.tag_ != "NN"
+            or lemma in COLLECTIVE
+            or lemma not in self.lex.armed_words | self.lex.civilian_words
+            or any(c.dep_ in ("det", "poss", "nummod") for c in victim.children)
+        ):
+            return None
+        return Quantity(1, "exact", victim.i, victim.i + 1)
+
     def _window_count(self, word: Token, sent: SpacySpan) -> Quantity | None:
         """The largest number near a casualty word, skipping numbers nearer another casualty word."""
         doc = word.doc
@@ -234,8 +273,8 @@ class CountFinder:
                 continue
             if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"):
                 continue
-            if tok.head.lemma_.lower() in NOT_PEOPLE:
-                continue
+            if tok.head.lemma_.lower() in NOT_PEOPLE | MASSACRE_WORDS:
+                continue  # "2 massacres" counts massacres
             if self._counts_other(tok, word):
                 continue  # "killed, 5 lightly wounded": the number is the other toll's
             if in_background(tok, word):
@@ -259,11 +298,7 @@ class CountFinder:
         return best
 
     def _shared_with_injured(self, word: Token) -> bool:
-        """The death word is coordinated with an injury word that has no number of its own. Not
-        "casualties": set against the injured, they are the dead and carry the number ("15
-        casualties and injuries": 15 dead)."""
-        if word.lemma_.lower() == "casualty":
-            return False
+        """The death word is coordinated with an injury word that has no number of its own."""
         partners = [c for c in word.children if c.dep_ == "conj"]
         if word.dep_ == "conj":
             partners.append(word.head)
@@ -318,6 +353,37 @@ def _running_total(word: Token) -> bool:
     if word.lemma_.lower() not in TOTAL_WORDS:
         return False
     return any(a.lemma_.lower() in RISE_VERBS for a in ancestors(word, limit=3))
+
+
+#: singular nouns that name several people ("police killed", "family killed")
+COLLECTIVE = frozenset(
+    {
+        "police",
+        "family",
+        "staff",
+        "crew",
+        "personnel",
+        "group",
+        "unit",
+        "patrol",
+        "convoy",
+        "force",
+        "army",
+        "militia",
+        "team",
+        "people",
+        "security",
+        "military",
+        "cell",
+        "household",
+        "squad",
+    }
+)
+
+
+def _lemma(tok: Token) -> str:
+    # spaCy reads "corpses" as a plural of "corps"
+    return "corpse" if tok.lower_ == "corpses" else tok.lemma_.lower()
 
 
 def _headline_passive(verb: Token) -> bool:

@@ -464,6 +464,22 @@ def period_days(doc: Document, token_i: int) -> float | None:
     return longest
 
 
+def opening_period(doc: Document, sent: Span) -> float | None:
+    """Days of the period a sentence opens with as its topic ("Two months of clashes in Hama…",
+    "30 days of the offensive:"): what follows tallies that period. None if it opens otherwise."""
+    parsed = doc.doc
+    if parsed is None:
+        return None
+    for m in doc.times:
+        if m.type != "DURATION" or m.start != sent.start_char or m.end > sent.end_char:
+            continue
+        span = parsed.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.end >= sent.end or parsed[span.end].lower_ != "of":
+            continue
+        return duration_days(m.value)
+    return None
+
+
 #: nouns of a running total: "the number of people killed since March" dates the total only
 TOTAL_WORDS = frozenset({"number", "toll", "total", "tally"})
 

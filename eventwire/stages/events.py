@@ -55,7 +55,7 @@ from ..syntax import (
     quoted_regions,
     tree_distance,
 )
-from .dates import TOTAL_WORDS, governing_time, period_days
+from .dates import TOTAL_WORDS, governing_time, opening_period, period_days
 
 log = logging.getLogger(__name__)
 _LEX = load_lexicon()
@@ -289,6 +289,10 @@ GENERIC_BY_WEAPON = (
     frozenset(["attack", "strike", "target", "bomb", "raid", "assault"]) | EXPLOSION_WORDS
 )
 POLICE_WORDS = frozenset({"police", "policeman", "officer"})
+MASSACRE_WORDS = frozenset({"massacre", "execution", "slaughter"})
+#: the dead themselves ("7 bodies found"): a plural of these counts victims, not events; "corpses"
+#: is also read under the lemma "corps"
+BODY_WORDS = frozenset({"body", "corpse", "corps", "corpses", "remains"})
 VERB_CUES = frozenset({"drown", "collapse", "derail", "capsize", "hospitalize", "leak", "smuggle"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 STATE_VERBS = frozenset(
@@ -460,7 +464,7 @@ class EventDetector:
             if lemma == "detonate" and not _controlled_blast(tok):
                 continue  # "militants detonated two bombs": an attack, not one disrupted
             done_to = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-            if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            if tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBD"):
                 done_to.append(tok.head)  # "a stash of rockets found in a cave"
             for child in done_to:
                 heads = [child, *(c for c in child.children if c.dep_ == "conj")]
@@ -471,12 +475,45 @@ class EventDetector:
                     if p.dep_ == "prep" and p.lower_ == "of"
                     for g in p.children
                 ]
-                if any(h.lemma_.lower() in objects for h in [*heads, *of]):
+                if any(h.lemma_.lower() in objects or h.lower_ in objects for h in [*heads, *of]):
                     return sub
         return None
 
     def is_irrealis(self, tok: Token) -> bool:
         return is_irrealis(tok, self.lex)
+
+    def _separate_findings(self, groups: list[_Group], sent: SpacySpan) -> list[_Group]:
+        """Bodies found are the dead of an event their clause names ("the bodies of four workers
+        were found on the island the shelling hit"), else a finding of their own ("clashes go on
+        and 2 bodies were found in the next province"): Strategic developments/Other."""
+        doc = sent.doc
+        finds = [t for g in groups for t in g.triggers if self._finding(t, sent)]
+        if not finds:
+            return groups
+        strong = [
+            t
+            for g in groups
+            for t in g.triggers
+            if t.kind != "casualty" and not self._finding(t, sent)
+        ]
+        if not strong:
+            return groups
+        named = any(doc[s.head] in doc[f.head].subtree for f in finds for s in strong)
+        kept = []
+        for g in groups:
+            own = [t for t in g.triggers if self._finding(t, sent)]
+            rest = [t for t in g.triggers if t not in own]
+            if rest:
+                g.triggers = rest
+                kept.append(g)
+            if own and not named:
+                kept.append(_Group(own, sent))
+        return kept
+
+    def _finding(self, trig: _Trigger, sent: SpacySpan) -> bool:
+        """A trigger telling of bodies found (Strategic developments/Other)."""
+        finding = next(v for v, _, sub in self.lex.verb_objects if sub == "Other")
+        return trig.sub == "Other" and sent.doc[trig.head].lemma_.lower() in finding
 
     # -- grouping -----------------------------------------------------------------------------
     def group(self, triggers: list[_Trigger], sent: SpacySpan) -> list[_Group]:
@@ -1059,12 +1096,17 @@ class EventDetector:
         doc = group.sent.doc
         if all(t.kind == "casualty" for t in group.triggers) and _long_period(group.time):
             return "aggregate"  # "1,000 people have been killed across the country since January"
+        strong = [doc[t.head] for t in group.triggers if t.kind != "casualty"]
+        if strong and all(_days_of(tok) for tok in strong):
+            return "aggregate"  # "two months of fighting", "three days of clashes" (§5)
         for trig in group.triggers:
             tok = doc[trig.head]
             if (
                 trig.kind == "casualty"
                 or tok.tag_ not in ("NNS", "NNPS")
                 or tok.lemma_.lower() in self.lex.instrument_words
+                or tok.lemma_.lower() in BODY_WORDS
+                or tok.lower_ in BODY_WORDS
             ):
                 continue
             coordinated = [tok, *[c for c in tok.children if c.dep_ == "conj"]]
@@ -1114,10 +1156,12 @@ class EventDetector:
             # "attacks on aid workers are rising": a statement about many events, not a report of
             # one (a headline's "airstrikes kill 20" is one)
             verb = governing_verb(tok)
-            if verb.lemma_.lower() in STATE_VERBS and not any(
-                c.dep_ == "expl" for c in verb.children
+            if (
+                verb.lemma_.lower() in STATE_VERBS
+                and not any(c.dep_ == "expl" for c in verb.children)
+                and not any(_told_death(doc[t.head]) for t in group.triggers)
             ):
-                return "generic"  # but "there were clashes" reports them
+                return "generic"  # but "there were clashes" reports them, as "a woman was killed"
         return "event"
 
     @staticmethod
@@ -1208,16 +1252,24 @@ class EventDetector:
         events: list[_Event] = []
         sents = list(sp.sents)
         readings = self._readings(doc, sents)
+        tally = period = False
         for sent, (reading, no_event) in zip(sents, readings, strict=True):
+            # "Two months of clashes…40 villages taken…350 killed": a headline that opens with a
+            # period tallies it in every item after its ellipses (coding guide §2: an Aggregate)
+            if sp.text[: sent.start_char].rstrip().endswith(("…", "...")):
+                tally = period
+            else:
+                tally, period = False, (opening_period(doc, sent) or 0.0) > 1.0
             triggers = [
                 t for t in self.find_triggers(sent, quotes) if not self.is_irrealis(sp[t.head])
             ]
             groups = self.group(triggers, sent)
+            groups = self._separate_findings(groups, sent)
             if not groups and reading:
                 groups = self._classified_group(sent, reading, no_event, quotes)
             for group in groups:
                 group.reading, group.no_event = reading, no_event
-                self._build(doc, group, events)
+                self._build(doc, group, events, tally=tally)
         events = _consolidate(events)
         fallback = _article_place(doc)
         finished: list[Event] = []
@@ -1239,7 +1291,9 @@ class EventDetector:
         doc.events = finished
         return doc
 
-    def _build(self, doc: Document, group: _Group, events: list[_Event]) -> None:
+    def _build(
+        self, doc: Document, group: _Group, events: list[_Event], *, tally: bool = False
+    ) -> None:
         sp = doc.doc
         assert sp is not None
         group.sub, group.score = self.classify(group)
@@ -1261,7 +1315,7 @@ class EventDetector:
         head = sp[group.triggers[0].head]
         group.time = governing_time(doc, head.i)
         status = self.plural_status(group)
-        if status == "event" and _toll_over_period(doc, group):
+        if status == "event" and (tally or _toll_over_period(doc, group)):
             status = "aggregate"
         if status == "generic":
             return
@@ -1533,6 +1587,32 @@ def background_of(tokens: list[Token]) -> set[int]:
     return {t.i for t in tokens if any(in_background(t, o) for o in tokens if o.i != t.i)}
 
 
+def _days_of(tok: Token) -> bool:
+    """ "two months of fighting", "3 days of clashes": many days of events, not one."""
+    if tok.dep_ == "conj":
+        tok = tok.head
+    if tok.dep_ != "pobj" or tok.head.lower_ != "of":
+        return False
+    owner = tok.head.head
+    unit = owner.lemma_.lower()
+    q = quantity_of(owner)
+    # the period is what the sentence tells, not an adjunct of it ("raising the toll to 145
+    # within 6 days of fighting": the toll's period)
+    if q is None or unit not in ("day", "week", "month", "year") or owner.dep_ == "pobj":
+        return False
+    return unit != "day" or q.count is None or q.count > 1
+
+
+def _told_death(tok: Token) -> bool:
+    """ "a teacher was killed", "two men died": a death told in the past, one incident's."""
+    return (
+        tok.pos_ == "VERB"
+        and tok.tag_ in ("VBD", "VBN")
+        and tok.lemma_.lower() in ("kill", "die", "execute", "slay", "murder", "assassinate")
+        and any(c.dep_ in ("nsubj", "nsubjpass", "dobj") for c in tok.children)
+    )
+
+
 def cumulative(tok: Token) -> bool:
     """ "raising to 212 the number of people killed", "the death toll rose": a running total."""
     return any(a.lemma_.lower() in TOTAL_WORDS for a in ancestors(tok, limit=4)) or any(
@@ -1541,13 +1621,34 @@ def cumulative(tok: Token) -> bool:
 
 
 def casualties_are_deaths(tok: Token, lex: Lexicon) -> bool:
-    """ "7 casualties and several wounded": "casualties" set against the wounded are the dead."""
-    return tok.lemma_.lower() == "casualty" and any(
+    """ "7 casualties and several wounded": "casualties" set against the wounded are the dead, as
+    are the victims of a massacre or an execution ("a massacre of 15 casualties"). Not "15
+    casualties and injuries": one number for both, the dead among them untold."""
+    if tok.lemma_.lower() != "casualty":
+        return False
+    if _massacre_victims(tok):
+        return True
+    joined = {c.i for c in tok.children if c.dep_ == "conj"}
+    if tok.dep_ == "conj":
+        joined.add(tok.head.i)
+    return any(
         t.i != tok.i
         and t.lemma_.lower() != "casualty"
         and (t.lemma_.lower() in lex.injury_words or t.lower_ in lex.injury_words)
+        and not (t.i in joined and quantity_of(t) is None)
         for t in tok.sent
     )
+
+
+def _massacre_victims(tok: Token) -> bool:
+    """ "a massacre of 15 casualties", "15 casualties in two massacres": killed, by the word."""
+    near = [tok.head.head] if tok.dep_ == "pobj" and tok.head.lower_ == "of" else []
+    # "15 casualties, half of them children, in 2 massacres": the parse hangs it on the apposition
+    phrase = [tok, *(c for c in tok.children if c.dep_ == "appos")]
+    for prep in (c for w in phrase for c in w.children if c.dep_ == "prep"):
+        if prep.lower_ in ("in", "of"):
+            near.extend(c for c in prep.children if c.dep_ == "pobj")
+    return any(n.lemma_.lower() in MASSACRE_WORDS for n in near)
 
 
 def _claims_lives(verb: Token) -> bool:

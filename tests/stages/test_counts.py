@@ -196,3 +196,51 @@ def test_what_the_incident_followed_is_not_its_toll(first_event) -> None:
         "After weeks of killing about 70 fighters in the hills, drones killed 6 militants near the dam."
     )
     assert event.fatalities is not None and event.fatalities.count == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Militiamen committed a massacre of 11 casualties in the village.", 11),
+        ("At least 9 casualties in two massacres at the market carried out by gunmen.", 9),
+    ],
+)
+def test_casualties_of_a_massacre_are_the_dead(first_event, text: str, killed: int) -> None:
+    event = first_event(text)
+    assert event.fatalities is not None and event.fatalities.count == killed
+
+
+def test_one_number_for_casualties_and_injuries_counts_no_dead(first_event) -> None:
+    event = first_event("Shelling on the market caused 14 casualties and injuries in the town.")
+    assert event.fatalities is None or event.fatalities.count is None
+
+
+def test_the_number_of_massacres_is_not_a_toll(first_event) -> None:
+    event = first_event("Gunmen carried out 2 massacres in villages near the border.")
+    assert event.fatalities is None or event.fatalities.count != 2
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Soldier killed in roadside bomb blast near the border", 1),
+        ("Police killed in ambush near the border", None),
+    ],
+)
+def test_a_headlines_bare_singular_victim_is_one(first_event, text: str, killed: int) -> None:
+    event = first_event(text)
+    assert (event.fatalities.count if event.fatalities else None) == killed
+
+
+def test_bodies_found_count_as_the_dead_of_the_finding(first_event) -> None:
+    event = first_event("12 corpses found in a ditch outside the town")
+    assert event.sub_event_type == "Other"
+    assert event.fatalities is not None and event.fatalities.count == 12
+
+
+def test_a_long_subject_keeps_its_number_of_dead(first_event) -> None:
+    event = first_event(
+        "10 members at least of the government forces, their allies and the militants were "
+        "killed in clashes in the desert"
+    )
+    assert event.fatalities is not None and event.fatalities.count == 10

@@ -366,3 +366,12 @@ def test_a_period_of_a_coordinated_noun_clause_is_not_shared(dated) -> None:
         "the death toll to 11 people during the last 72 hours"
     )
     assert period_days(doc, _token(doc, "massacre")) is None
+
+
+def test_a_sentence_that_opens_with_a_period_of_events(dated):
+    from eventwire.stages.dates import opening_period
+
+    doc = dated("Two months of clashes in the north: the army retakes 40 villages.")
+    assert opening_period(doc, next(iter(doc.doc.sents))) == pytest.approx(60, abs=2)
+    doc = dated("Clashes in the north for two months: the army retakes 40 villages.")
+    assert opening_period(doc, next(iter(doc.doc.sents))) is None

@@ -955,3 +955,69 @@ def test_an_assault_on_a_military_site_is_a_battle_unless_demonstrators_did_it(
 
 def test_charged_with_a_crime_is_no_assault(run) -> None:
     assert run("The suspect was charged with murder by the court.").events == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "8 bodies found on the road to the northern border crossing",
+        "The bodies of two shepherds were found in a valley near the town on Monday.",
+        "Villagers discovered a mass grave with about 30 bodies outside the town.",
+    ],
+)
+def test_bodies_found_are_one_other_event(run, text: str) -> None:
+    doc = run(text)
+    assert [e.sub_event_type for e in doc.events] == ["Other"]
+    assert not doc.aggregates
+
+
+def test_bodies_found_where_an_attack_hit_are_its_dead(run) -> None:
+    doc = run(
+        "The bodies of three farmers were found in the village hit by artillery shelling on Monday."
+    )
+    assert [e.sub_event_type for e in doc.events] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_death_told_beside_a_statement_on_strikes_is_an_event(run) -> None:
+    doc = run("A nurse was killed to be the first victim of airstrikes on the area since the truce")
+    assert doc.events
+
+
+def test_the_items_of_a_headline_that_opens_with_a_period_are_aggregates(extract) -> None:
+    doc = extract(
+        "Three weeks of fighting in the north…the army retakes 12 villages…about 200 fighters "
+        "were killed"
+    )
+    assert not doc.events
+    assert len(doc.aggregates) >= 2
+
+
+def test_items_after_an_ellipsis_are_events_without_an_opening_period(extract) -> None:
+    doc = extract("After the talks failed…gunmen killed 4 soldiers at a checkpoint")
+    assert doc.events
+
+
+def test_bodies_found_in_a_clause_of_their_own_are_a_finding(run) -> None:
+    doc = run(
+        "Fighting in the hills goes on with more air raids and 3 bodies were found on a farm in "
+        "the next district"
+    )
+    assert "Other" in [e.sub_event_type for e in doc.events]
+
+
+def test_days_of_fighting_are_an_aggregate(run) -> None:
+    doc = run("Three weeks of fighting in the hills north of the capital")
+    assert not doc.events and doc.aggregates
+
+
+def test_an_event_ending_days_of_fighting_is_still_an_event(run) -> None:
+    doc = run("Two days of heavy fighting ended when the army recaptured the town on Monday.")
+    assert "Government regains territory" in [e.sub_event_type for e in doc.events]
+
+
+def test_the_period_of_a_running_total_leaves_the_days_toll_an_event(run) -> None:
+    doc = run(
+        "20 fighters were killed in the last 24 hours, raising the death toll to 90 within 5 days "
+        "of fighting in the east"
+    )
+    assert doc.events
