@@ -1877,6 +1877,12 @@ def _figurative(tok: Token, trig: _Trigger) -> bool:
         c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves") for c in tok.children
     ):
         return True  # a gunman who barricaded himself in a house
+    if trig.kind == "phrase" and any(
+        t.lemma_.lower() == "sign"
+        and any(c.dep_ == "prep" and c.lower_ == "of" for c in t.children)
+        for t in tok.doc[trig.start : trig.end]
+    ):
+        return True  # "held up signs of recovery": a sign of something is no placard
     if lemma in ("explosion", "blast") and any(
         c.dep_ == "prep" and c.lower_ == "of" for c in tok.children
     ):

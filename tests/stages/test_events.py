@@ -582,6 +582,7 @@ def test_the_rules_name_the_type_the_classifier_misses(run, text: str, sub: str)
         "The council condemned the latest ballistic missile tests and called for restraint.",
         "Soldiers helped evacuate families from flooded villages after days of heavy rain.",
         "A robber barricaded himself inside a shop after the police chased him.",
+        "The economy held up signs of recovery in the spring, the minister said.",
         "The two leaders engaged in talks on trade on Tuesday.",
         "A man suspected of repeatedly attacking the website of a party leader has been "
         "identified by police.",
