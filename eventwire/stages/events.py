@@ -346,6 +346,8 @@ class _Group:
     no_event: float = 0.0
     #: found by the classifier alone, with no trigger from the lexicon
     alone: bool = False
+    #: told only by a running total of deaths ("the death toll rose to 9")
+    running_total: bool = False
 
 
 class EventDetector:
@@ -548,8 +550,13 @@ class EventDetector:
                 groups.append(_Group([trig], sent))
             else:
                 home.triggers.append(trig)
-        casualty = [c for c in casualty if not cumulative(doc[c.head])]
-        if not groups and casualty:
+        running = [c for c in casualty if cumulative(doc[c.head])]
+        casualty = [c for c in casualty if c not in running]
+        if not groups and running:
+            # "more deaths raised the toll in the town to 9": later deaths update an event (coding
+            # guide §4); told alone, the running total is the only word of that event
+            groups.append(_Group(casualty or running, sent, running_total=True))
+        elif not groups and casualty:
             groups.append(_Group(list(casualty), sent))
         elif casualty:
             for c in casualty:
@@ -1351,9 +1358,14 @@ class EventDetector:
         mention.antecedent = antecedent
         doc.mentions.append(mention)
         target = None
-        if events and group.refers_back and group.time is None:
+        if events and group.refers_back and (group.time is None or group.running_total):
             target = _antecedent(events, group, own_place[0] if own_place else None)
-        if vetoed and target is None:
+        if group.running_total and events and target is None:
+            doc.mentions.pop()  # a toll raised by later deaths updates an event, not a new one
+            return
+        if vetoed and target is None and not (group.running_total and places):
+            # deaths counted in a named place are an event there whatever the classifier reads
+            # of a bare toll
             doc.mentions.pop()
             return
         if target is not None:

@@ -1021,3 +1021,18 @@ def test_the_period_of_a_running_total_leaves_the_days_toll_an_event(run) -> Non
         "of fighting in the east"
     )
     assert doc.events
+
+
+def test_a_raised_toll_in_a_named_place_is_an_event_there(extract) -> None:
+    result = extract("More deaths raised the death toll in Kandahar to 12 on Tuesday.")
+    assert [e.location.name for e in result.events] == ["Kandahār"]
+    assert result.events[0].date.start == date(2023, 5, 9)
+
+
+def test_a_raised_toll_after_an_event_updates_it(extract) -> None:
+    result = extract(
+        "A car bomb exploded in a market in Kunduz on Monday, killing five people. "
+        "The death toll rose to eight on Tuesday."
+    )
+    assert len(result.events) == 1
+    assert result.events[0].date.start == date(2023, 5, 8)
