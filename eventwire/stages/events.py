@@ -403,7 +403,7 @@ class EventDetector:
                 continue
             if lemma in lex.generic and _generic_pos_ok(lemma, tok):
                 found.append(_Trigger(i, i + 1, i, lex.generic[lemma], 0.55, "generic"))
-            elif (lemma in lex.death_words and _is_casualty_use(tok)) or casualties_are_deaths(
+            elif (lemma in lex.death_words and _is_casualty_use(tok)) or _names_casualties(
                 tok, lex
             ):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
@@ -1316,7 +1316,13 @@ class EventDetector:
                 # soldiers named beside a non-violent development (troops helping flood victims)
                 # do not make it one
                 peaceful = SUB_EVENT_TYPES[rule_sub] == "Strategic developments"
-                if peaceful or not self._armed_context(group):
+                # a violent act told with the dead or hurt it left happened: its toll vouches
+                # for it as an armed actor named would ("clashes ... leaving 5 casualties")
+                # (an explosion that killed may have been a gas tank's: that needs a phrase)
+                tolled = any(t.kind == "casualty" for t in group.triggers) and any(
+                    t.kind == "phrase" for t in group.triggers
+                )
+                if peaceful or not (self._armed_context(group) or tolled):
                     vetoed = True  # kept only if it tells more of an event already found
                 group.sub, group.score = rule_sub, rule_score
         head = sp[group.triggers[0].head]
@@ -1629,6 +1635,14 @@ def cumulative(tok: Token) -> bool:
     """ "raising to 212 the number of people killed", "the death toll rose": a running total."""
     return any(a.lemma_.lower() in TOTAL_WORDS for a in ancestors(tok, limit=4)) or any(
         c.lemma_.lower() in TOTAL_WORDS for c in tok.children if c.dep_ in ("nsubj", "compound")
+    )
+
+
+def _names_casualties(tok: Token, lex: Lexicon) -> bool:
+    """ "Casualties in two villages": the dead or hurt of an event tell that it happened, whether
+    or not they are deaths (the counts stage decides that: §4, casualties are no fatalities)."""
+    return casualties_are_deaths(tok, lex) or (
+        tok.lemma_.lower() == "casualty" and tok.pos_ in ("NOUN", "PROPN")
     )
 
 
