@@ -523,6 +523,20 @@ class EventDetector:
         # what the incident followed is not the incident ("after killing 55 ..., warplanes kill
         # 18"): a trigger in an "after ..." clause gives way to one outside it
         background = background_of([doc[t.head] for t in triggers])
+        foreground = [t for t in triggers if t.head not in background]
+        tolled = any(t.kind == "casualty" and t.head in background for t in triggers)
+        if (
+            tolled
+            and foreground
+            and all(
+                t.kind != "casualty" and SUB_EVENT_TYPES.get(t.sub) == "Strategic developments"
+                for t in foreground
+            )
+        ):
+            # "people flee the village after a massacre of 15": a development that followed
+            # violence tells no violence of its own; what it followed, with its toll, is the event
+            background = set()
+            triggers = sorted(triggers, key=lambda t: t in foreground)
         if len(background) < len({t.head for t in triggers}):
             # its toll is not the incident's; its type may still tell what the incident was
             triggers = [t for t in triggers if t.kind != "casualty" or t.head not in background]

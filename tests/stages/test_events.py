@@ -1067,3 +1067,10 @@ def test_a_toll_vouches_for_a_violent_act_the_classifier_doubts(
     events: list = []
     detector._build(doc, group, events)
     assert bool(events) is kept
+
+
+def test_a_development_after_a_massacre_carries_the_massacres_toll(extract) -> None:
+    result = extract("Displacement from the farming villages after a massacre of 11 casualties")
+    assert len(result.events) == 1
+    assert result.events[0].fatalities is not None
+    assert result.events[0].fatalities.count == 11
