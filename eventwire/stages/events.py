@@ -346,6 +346,8 @@ class _Group:
     no_event: float = 0.0
     #: found by the classifier alone, with no trigger from the lexicon
     alone: bool = False
+    #: told only by a running total of deaths ("the death toll rose to 9")
+    running_total: bool = False
 
 
 class EventDetector:
@@ -401,7 +403,7 @@ class EventDetector:
                 continue
             if lemma in lex.generic and _generic_pos_ok(lemma, tok):
                 found.append(_Trigger(i, i + 1, i, lex.generic[lemma], 0.55, "generic"))
-            elif (lemma in lex.death_words and _is_casualty_use(tok)) or casualties_are_deaths(
+            elif (lemma in lex.death_words and _is_casualty_use(tok)) or _names_casualties(
                 tok, lex
             ):
                 found.append(_Trigger(i, i + 1, i, "", 0.4, "casualty"))
@@ -521,6 +523,20 @@ class EventDetector:
         # what the incident followed is not the incident ("after killing 55 ..., warplanes kill
         # 18"): a trigger in an "after ..." clause gives way to one outside it
         background = background_of([doc[t.head] for t in triggers])
+        foreground = [t for t in triggers if t.head not in background]
+        tolled = any(t.kind == "casualty" and t.head in background for t in triggers)
+        if (
+            tolled
+            and foreground
+            and all(
+                t.kind != "casualty" and SUB_EVENT_TYPES.get(t.sub) == "Strategic developments"
+                for t in foreground
+            )
+        ):
+            # "people flee the village after a massacre of 15": a development that followed
+            # violence tells no violence of its own; what it followed, with its toll, is the event
+            background = set()
+            triggers = sorted(triggers, key=lambda t: t in foreground)
         if len(background) < len({t.head for t in triggers}):
             # its toll is not the incident's; its type may still tell what the incident was
             triggers = [t for t in triggers if t.kind != "casualty" or t.head not in background]
@@ -548,8 +564,13 @@ class EventDetector:
                 groups.append(_Group([trig], sent))
             else:
                 home.triggers.append(trig)
-        casualty = [c for c in casualty if not cumulative(doc[c.head])]
-        if not groups and casualty:
+        running = [c for c in casualty if cumulative(doc[c.head])]
+        casualty = [c for c in casualty if c not in running]
+        if not groups and running:
+            # "more deaths raised the toll in the town to 9": later deaths update an event (coding
+            # guide §4); told alone, the running total is the only word of that event
+            groups.append(_Group(casualty or running, sent, running_total=True))
+        elif not groups and casualty:
             groups.append(_Group(list(casualty), sent))
         elif casualty:
             for c in casualty:
@@ -1309,7 +1330,13 @@ class EventDetector:
                 # soldiers named beside a non-violent development (troops helping flood victims)
                 # do not make it one
                 peaceful = SUB_EVENT_TYPES[rule_sub] == "Strategic developments"
-                if peaceful or not self._armed_context(group):
+                # a violent act told with the dead or hurt it left happened: its toll vouches
+                # for it as an armed actor named would ("clashes ... leaving 5 casualties")
+                # (an explosion that killed may have been a gas tank's: that needs a phrase)
+                tolled = any(t.kind == "casualty" for t in group.triggers) and any(
+                    t.kind == "phrase" for t in group.triggers
+                )
+                if peaceful or not (self._armed_context(group) or tolled):
                     vetoed = True  # kept only if it tells more of an event already found
                 group.sub, group.score = rule_sub, rule_score
         head = sp[group.triggers[0].head]
@@ -1351,9 +1378,14 @@ class EventDetector:
         mention.antecedent = antecedent
         doc.mentions.append(mention)
         target = None
-        if events and group.refers_back and group.time is None:
+        if events and group.refers_back and (group.time is None or group.running_total):
             target = _antecedent(events, group, own_place[0] if own_place else None)
-        if vetoed and target is None:
+        if group.running_total and events and target is None:
+            doc.mentions.pop()  # a toll raised by later deaths updates an event, not a new one
+            return
+        if vetoed and target is None and not (group.running_total and places):
+            # deaths counted in a named place are an event there whatever the classifier reads
+            # of a bare toll
             doc.mentions.pop()
             return
         if target is not None:
@@ -1617,6 +1649,14 @@ def cumulative(tok: Token) -> bool:
     """ "raising to 212 the number of people killed", "the death toll rose": a running total."""
     return any(a.lemma_.lower() in TOTAL_WORDS for a in ancestors(tok, limit=4)) or any(
         c.lemma_.lower() in TOTAL_WORDS for c in tok.children if c.dep_ in ("nsubj", "compound")
+    )
+
+
+def _names_casualties(tok: Token, lex: Lexicon) -> bool:
+    """ "Casualties in two villages": the dead or hurt of an event tell that it happened, whether
+    or not they are deaths (the counts stage decides that: §4, casualties are no fatalities)."""
+    return casualties_are_deaths(tok, lex) or (
+        tok.lemma_.lower() == "casualty" and tok.pos_ in ("NOUN", "PROPN")
     )
 
 

@@ -1022,3 +1022,56 @@ def test_the_period_of_a_running_total_leaves_the_days_toll_an_event(run) -> Non
         "of fighting in the east"
     )
     assert doc.events
+
+
+def test_a_raised_toll_in_a_named_place_is_an_event_there(extract) -> None:
+    result = extract("More deaths raised the death toll in Kandahar to 12 on Tuesday.")
+    assert [e.location.name for e in result.events] == ["Kandahār"]
+    assert result.events[0].date.start == date(2023, 5, 9)
+
+
+def test_a_raised_toll_after_an_event_updates_it(extract) -> None:
+    result = extract(
+        "A car bomb exploded in a market in Kunduz on Monday, killing five people. "
+        "The death toll rose to eight on Tuesday."
+    )
+    assert len(result.events) == 1
+    assert result.events[0].date.start == date(2023, 5, 8)
+
+
+def test_casualties_with_nothing_else_tell_an_event_but_no_deaths(extract) -> None:
+    result = extract("Casualties in two villages south of Kunduz on Tuesday")
+    assert len(result.events) == 1
+    fatalities = result.events[0].fatalities
+    assert fatalities is None or fatalities.count is None  # casualties are not deaths (§4)
+
+
+def test_casualties_of_an_accident_tell_no_event(extract) -> None:
+    assert not extract("A bus crash near the town caused 12 casualties.").events
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Renewed clashes east of the town leave 6 casualties", True),
+        ("Renewed clashes east of the town", False),
+    ],
+)
+def test_a_toll_vouches_for_a_violent_act_the_classifier_doubts(
+    make_doc, detector, text: str, kept: bool
+) -> None:
+    doc = make_doc(text, PUB)
+    sent = next(iter(doc.doc.sents))
+    (group,) = detector.group(detector.find_triggers(sent, []), sent)
+    group.reading = {sub: 0.01 for sub in ("Armed clash", "Attack", "Peaceful protest")}
+    group.no_event = 0.9  # the classifier reads no event
+    events: list = []
+    detector._build(doc, group, events)
+    assert bool(events) is kept
+
+
+def test_a_development_after_a_massacre_carries_the_massacres_toll(extract) -> None:
+    result = extract("Displacement from the farming villages after a massacre of 11 casualties")
+    assert len(result.events) == 1
+    assert result.events[0].fatalities is not None
+    assert result.events[0].fatalities.count == 11
