@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: bump when the compiled layout or the key function changes: old cache files are then rebuilt
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 CACHE_ENV = "EVENTWIRE_CACHE_DIR"
 
 FEATURES = ("continent", "country", "admin1", "region", "site", "city", "admin2")
@@ -494,6 +494,11 @@ def _build(min_population: int) -> _Compiled:
             feature="admin1",
         )
         admin1_rid.setdefault((cc, name), rid)
+        if _territory_of(b, name, rid) is not None:
+            # Guam, Puerto Rico: a dependency with its own ISO code is listed as a division of
+            # its sovereign too; its name names the territory (GeoNames' own country code), and
+            # the division record stays only for the towns inside it
+            continue
         _key_division(b, rid, name, row["type"], row["aliases"])
     for s in gnc.get_us_states().values():
         admin1_of.setdefault(("US", s["code"]), s["name"])
@@ -598,6 +603,28 @@ def _build(min_population: int) -> _Compiled:
         min_population,
     )
     return b.compiled(meta)
+
+
+#: how far a division's point may lie from a country of the same name for both to be one territory
+TERRITORY_KM = 600.0
+
+
+def _territory_of(b: _Builder, name: str, rid: int) -> int | None:
+    """The country record a division of this name and place is (a dependency listed twice).
+
+    Namesakes stay apart: the US state of Georgia lies far from the country, and Belgium's
+    province of Luxembourg borders the country of that name (a dependency has no land border
+    with its sovereign).
+    """
+    for code in b.keys.get(normalize(name), ()):
+        other = code // _KINDS
+        if b.feature[other] != _FEATURE_CODE["country"] or b.cc[other] == b.cc[rid]:
+            continue
+        if b.cc[other] in b.neighbours.get(b.cc[rid], frozenset()):
+            continue
+        if haversine_km(b.lat[other], b.lon[other], b.lat[rid], b.lon[rid]) <= TERRITORY_KM:
+            return other
+    return None
 
 
 def _key_division(

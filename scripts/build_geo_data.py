@@ -243,6 +243,23 @@ DEMONYMS: list[tuple[str, str]] = [
     ("Latvian", "LV"),
     ("Estonian", "EE"),
     ("Portuguese", "PT"),
+    # nouns for the people where the adjective differs; each takes the regular plural
+    ("Swede", "SE"),
+    ("Dane", "DK"),
+    ("Spaniard", "ES"),
+    ("Filipino", "PH"),
+    ("Icelander", "IS"),
+    ("New Zealander", "NZ"),
+]
+#: plurals the regular rule cannot form: "Czech" ends in -ch like "Dutch" but takes an -s, and
+#: "Pole" and "Finn" are left out in the singular (a common noun, a surname)
+DEMONYM_PLURALS: list[tuple[str, str]] = [
+    ("Czechs", "CZ"),
+    ("Poles", "PL"),
+    ("Finns", "FI"),
+    ("Frenchmen", "FR"),
+    ("Dutchmen", "NL"),
+    ("Irishmen", "IE"),
 ]
 #: words that are not country names although a source lists them as spellings
 ALIAS_BLOCK = {
@@ -526,6 +543,8 @@ def build_countries(gnc: Any) -> None:
         add(word, iso, "demonym")
         if not re.search(r"(ese|sh|ch|ss|s|x|z)$", word):
             add(word + "s", iso, "demonym")
+    for word, iso in DEMONYM_PLURALS:
+        add(word, iso, "demonym")
     rows = [[a, iso, kind] for (a, iso), kind in sorted(aliases.items())]
     write_tsv(OUT / "country_aliases.tsv", ["alias", "iso2", "kind"], rows)
 

@@ -121,6 +121,25 @@ def test_demonyms(gaz: Gazetteer) -> None:
     assert best is not None and best.country_code == "SY" and best.match == "demonym"
 
 
+def test_irregular_plurals_of_demonyms(gaz: Gazetteer) -> None:
+    # "Czech" ends in -ch like "Dutch" but takes an -s; "Poles", "Swedes" are nouns of their own
+    for word, cc in (("Czechs", "CZ"), ("Poles", "PL"), ("Swedes", "SE"), ("Frenchmen", "FR")):
+        assert gaz.demonym_country(word) == cc
+    assert gaz.demonym_country("Dutches") is None
+
+
+def test_a_dependency_listed_as_a_division_is_its_own_country(gaz: Gazetteer) -> None:
+    # Guam and Puerto Rico are divisions of the US in one source and countries in GeoNames
+    for name, cc in (("Guam", "GU"), ("Puerto Rico", "PR")):
+        readings = {(c.feature, c.country_code) for c in gaz.candidates(name) if c.name == name}
+        assert ("country", cc) in readings and ("admin1", "US") not in readings
+    # namesakes far away or across a land border stay divisions
+    georgia = {(c.feature, c.country_code) for c in gaz.candidates("Georgia")}
+    assert {("country", "GE"), ("admin1", "US")} <= georgia
+    luxembourg = {(c.feature, c.country_code) for c in gaz.candidates("Luxembourg")}
+    assert {("country", "LU"), ("admin1", "BE")} <= luxembourg
+
+
 def test_the_people_of_a_division_name_the_division(gaz: Gazetteer) -> None:
     # "Texans", "Scottish": the division, not the country, and never a town
     for word, division, cc in (("Texans", "Texas", "US"), ("Scottish", "Scotland", "GB")):
