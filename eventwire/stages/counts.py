@@ -126,7 +126,13 @@ class CountFinder:
                         (deaths if kind == "death" else injuries).append((q, word))
             # "kills 3 and raises the death toll to 133": the toll counts earlier deaths too, so it
             # is the event's own count only when nothing else gives one ("raise the toll to 9")
-            event.fatalities = _total(deaths or running, sp)
+            own = deaths or running
+            if deaths and running:
+                last = max(w.sent.start for _, w in deaths)
+                # "a bomb killed five ... The death toll rose to eight": later deaths update the
+                # same event (coding guide §4)
+                own = deaths + [r for r in running if r[1].sent.start > last]
+            event.fatalities = _total(own, sp)
             event.injured = _total(injuries, sp)
             counted.update(w.sent.start for _, w in deaths)
             if running and not deaths:

@@ -191,6 +191,14 @@ def test_running_total_gives_way_to_the_incident(first_event) -> None:
     assert event.fatalities is not None and event.fatalities.count == 4
 
 
+def test_a_later_toll_updates_the_event(first_event) -> None:
+    event = first_event(
+        "A truck bomb killed 9 people at a checkpoint in the city on Sunday. "
+        "The death toll rose to 14 on Monday as more of the wounded died, a doctor said."
+    )
+    assert event.fatalities is not None and event.fatalities.count == 14
+
+
 def test_what_the_incident_followed_is_not_its_toll(first_event) -> None:
     event = first_event(
         "After weeks of killing about 70 fighters in the hills, drones killed 6 militants near the dam."
