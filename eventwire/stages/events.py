@@ -2050,9 +2050,7 @@ def _controlled_blast(verb: Token) -> bool:
     harmless, not one set off at its target."""
     if any(c.lower_ in ("safely", "controlled") for c in verb.subtree):
         return True
-    return _state_agent(verb) or any(
-        t.lemma_.lower() in DISPOSAL_WORDS for a in _agents(verb) for t in a.subtree
-    )
+    return bool(_agent_lemmas(verb) & (STATE_WORDS | DISPOSAL_WORDS))
 
 
 #: who attacks as a crowd rather than as a force
@@ -2070,9 +2068,7 @@ def _mob_attacked(sent: SpacySpan) -> bool:
         agents = _agents(tok)
         if not agents or _armed_agent(tok, organized=True):
             continue
-        if any(a.lemma_.lower() in MOB_AGENTS for a in agents) and not any(
-            t.lemma_.lower() in STATE_WORDS for a in agents for t in a.subtree
-        ):
+        if any(a.lemma_.lower() in MOB_AGENTS for a in agents) and not _state_agent(tok):
             return True
     return False
 
@@ -2128,13 +2124,12 @@ AIRCRAFT_WORDS = frozenset(
 
 def _fired_from_air(tok: Token) -> bool:
     """ "warplanes fired missiles", "rockets fired by a drone": an aircraft launched it."""
-    verb = governing_verb(tok)
-    return any(t.lemma_.lower() in AIRCRAFT_WORDS for a in _agents(verb) for t in a.subtree)
+    return bool(_agent_lemmas(governing_verb(tok)) & AIRCRAFT_WORDS)
 
 
 def _state_agent(verb: Token) -> bool:
     """The one who acted is the state's forces ("the army captured ...")."""
-    return any(t.lemma_.lower() in STATE_WORDS for a in _agents(verb) for t in a.subtree)
+    return bool(_agent_lemmas(verb) & STATE_WORDS)
 
 
 #: the government's own forces, as takers of a place
@@ -2152,8 +2147,7 @@ def _territory_taker(group: _Group) -> str | None:
     doc = group.sent.doc
     words: set[str] = set()
     for trig in group.triggers:
-        for agent in _agents(governing_verb(doc[trig.head])):
-            words |= {t.lemma_.lower() for t in agent.subtree}
+        words |= _agent_lemmas(governing_verb(doc[trig.head]))
     state, other = bool(words & GOVERNMENT_WORDS), bool(words & NON_STATE_WORDS)
     if state == other:
         return None
@@ -2560,6 +2554,11 @@ def _agents(verb: Token) -> list[Token]:
     for agent in (c for c in verb.children if c.dep_ == "agent"):
         agents.extend(c for c in agent.children if c.dep_ == "pobj")
     return agents
+
+
+def _agent_lemmas(verb: Token) -> set[str]:
+    """The lemmas of the words that name who did it ("Syrian army warplanes": army, warplane)."""
+    return {t.lemma_.lower() for a in _agents(verb) for t in a.subtree}
 
 
 #: what crowds do: an organized armed actor's act is never one of them (force used against
