@@ -42,7 +42,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import math
 import re
 import statistics
 import unicodedata
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .countries import get_countries
 from .errors import DatasetError
+from .gazetteer import haversine_km
 from .records import (
     SUB_EVENT_TYPES,
     Actor,
@@ -78,7 +78,6 @@ ACLED_EVENT_TYPES: tuple[str, ...] = tuple(dict.fromkeys(SUB_EVENT_TYPES.values(
 EXAMPLE_PLACE_KM = 25.0
 #: the geoparsing literature's tolerance (100 miles), used where the gold place is approximate
 WIDE_PLACE_KM = 161.0
-EARTH_RADIUS_KM = 6371.0088
 
 FIGURES: tuple[str, ...] = (
     "event_type_accuracy",
@@ -238,14 +237,6 @@ def _check_event(event: dict[str, Any], where: str) -> None:
 
 # --------------------------------------------------------------------------------------------------
 # Small shared rules
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def dates_overlap(

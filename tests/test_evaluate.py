@@ -17,7 +17,6 @@ from eventwire.evaluate import (
     evaluate_dataset,
     evaluate_example,
     format_report,
-    haversine_km,
     load_gold,
     macro_f1,
     names_match,
@@ -126,13 +125,6 @@ def test_load_gold_empty_file(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Small rules
-
-
-def test_haversine_known_distances() -> None:
-    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.01)
-    # Paris - London
-    assert haversine_km(48.8566, 2.3522, 51.5074, -0.1278) == pytest.approx(343.5, abs=1.0)
-    assert haversine_km(10, 10, 10, 10) == 0.0
 
 
 def test_dates_overlap() -> None:

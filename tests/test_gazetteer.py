@@ -439,3 +439,10 @@ def test_skeleton_keeps_a_letter_repeated_after_a_vowel() -> None:
     assert skeleton(normalize("Hmeymim")) == skeleton(normalize("Hmeimim"))
     assert len(skeleton(normalize("Hmeimim"))) >= 3
     assert skeleton(normalize("Tall Abyad")) == skeleton(normalize("Tal Abyad"))
+
+
+def test_haversine_known_distances() -> None:
+    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.01)
+    # Paris - London
+    assert haversine_km(48.8566, 2.3522, 51.5074, -0.1278) == pytest.approx(343.5, abs=1.0)
+    assert haversine_km(10, 10, 10, 10) == 0.0
